@@ -1,0 +1,56 @@
+"""Parsing of times and dates in query strings, strictly: a time must carry an offset."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from motcua.core.errors import ValidationFailed
+
+# In a query string an unescaped "+" arrives as a space: "10:00:00 07:00".
+_SPACE_OFFSET = re.compile(r" (\d{2}(:?\d{2})?)$")
+
+
+def parse_aware(value: str, field: str) -> datetime:
+    text = _SPACE_OFFSET.sub(r"+\1", value.strip())
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            "request.bad_time",
+            f"{field} is not an ISO 8601 time.",
+            fields={field: ["Write a time as 2027-02-03T10:00:00+07:00."]},
+        ) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValidationFailed(
+            "request.naive_time",
+            f"{field} has no UTC offset.",
+            fields={field: ["A time must carry its UTC offset, e.g. +07:00."]},
+        )
+    return parsed
+
+
+def parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed(
+            "request.bad_date",
+            f"{field} is not a date.",
+            fields={field: ["Write a date as YYYY-MM-DD."]},
+        ) from None
+
+
+def parse_clock(value: str, field: str) -> time:
+    if not re.fullmatch(r"\d{2}:\d{2}", value.strip()):
+        raise ValidationFailed(
+            "request.bad_clock",
+            f"{field} is not HH:MM.",
+            fields={field: ["Write a time of day as HH:MM."]},
+        )
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationFailed(
+            "request.bad_clock", f"{field} is not HH:MM.", fields={field: ["Not a time of day."]}
+        ) from None

@@ -1,0 +1,26 @@
+"""Load the demo data set (idempotent) and print the demo logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from motcua.org.demo import DEMO_PASSWORD, load_demo_organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo data of the seed document (Nghệ An, Đô Lương, Tân Kỳ). Idempotent."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = load_demo_organisation()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if options["quiet_logins"]:
+            return
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        width = max(len(login.username) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.what}")

@@ -1,0 +1,191 @@
+"""Reads of the organisation, and jurisdiction: what an official may see and administer."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.org.models import (
+    UNIT_WIDE_ROLES,
+    AdministrativeUnit,
+    Agency,
+    Official,
+    Position,
+    Role,
+    RoleGrant,
+    UnitLevel,
+)
+from motcua.workcalendar.models import WorkCalendar
+from motcua.workcalendar.selectors import calendar_default
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _current(at: date) -> Q:
+    return Q(valid_from__lte=at) & (Q(valid_to__isnull=True) | Q(valid_to__gte=at))
+
+
+def role_grants_current(*, official: Official, at: date | None = None) -> QuerySet[RoleGrant]:
+    """The official's roles in force on ``at`` (today by default), with agency and unit."""
+    return RoleGrant.objects.filter(_current(at or _today()), official=official).select_related(
+        "agency__unit"
+    )
+
+
+def official_role_codes(*, official: Official) -> set[str]:
+    if not official.is_authenticated:
+        return set()
+    codes = set(role_grants_current(official=official).values_list("role", flat=True))
+    if official.is_superuser:
+        codes.add(Role.ADMINISTRATOR)
+    return codes
+
+
+def agencies_visible(*, official: Official, at: date | None = None) -> QuerySet[Agency]:
+    """Agencies whose work ``official`` may see.
+
+    Their own agencies (every current role grant), plus, for unit-wide roles (chairman,
+    inspector, advisor, AP-control contact, administrator), every agency of the unit of
+    the grant and of its sub-units. Superusers see everything; anyone else nothing.
+    """
+    agencies = Agency.objects.select_related("unit__level")
+    if not official.is_authenticated or not official.is_active:
+        return agencies.none()
+    if official.is_superuser:
+        return agencies.all()
+    grants = list(role_grants_current(official=official, at=at))
+    if not grants:
+        return agencies.none()
+    own = Q(pk__in=[g.agency_id for g in grants])
+    wide = [
+        Q(unit__path__startswith=g.agency.unit.path) for g in grants if g.role in UNIT_WIDE_ROLES
+    ]
+    return agencies.filter(reduce(or_, wide, own))
+
+
+def agency_visible_or_404(*, official: Official, code: str) -> Agency:
+    agency = agencies_visible(official=official).filter(code=code).first()
+    if agency is None:
+        raise NotFound("org.agency_not_found", f"Unknown agency {code!r}")
+    return agency
+
+
+def officials_visible(*, official: Official, at: date | None = None) -> QuerySet[Official]:
+    """Officials with a current position or role in an agency ``official`` may see, and self."""
+    day = at or _today()
+    if not official.is_authenticated:
+        return Official.objects.none()
+    if official.is_superuser:
+        return Official.objects.all()
+    visible = agencies_visible(official=official, at=day).values("pk")
+    in_visible_role = RoleGrant.objects.filter(
+        _current(day), official=OuterRef("pk"), agency__in=visible
+    )
+    in_visible_post = Position.objects.filter(
+        _current(day), official=OuterRef("pk"), agency__in=visible
+    )
+    return Official.objects.filter(
+        Q(pk=official.pk) | Exists(in_visible_role) | Exists(in_visible_post)
+    )
+
+
+def official_visible_or_404(*, official: Official, username: str) -> Official:
+    found = officials_visible(official=official).filter(username=username).first()
+    if found is None:
+        raise NotFound("org.official_not_found", f"Unknown official {username!r}")
+    return found
+
+
+def units_list(
+    *, level: str | None = None, parent: AdministrativeUnit | None = None
+) -> QuerySet[AdministrativeUnit]:
+    units = AdministrativeUnit.objects.select_related("level", "parent").prefetch_related(
+        "successors"
+    )
+    if level:
+        units = units.filter(level__code=level)
+    if parent is not None:
+        units = units.filter(parent=parent)
+    return units
+
+
+def unit_get(*, code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.select_related("level", "parent").filter(code=code).first()
+    if unit is None:
+        raise NotFound("org.unit_not_found", f"Unknown unit {code!r}")
+    return unit
+
+
+def level_get(*, code: str) -> UnitLevel | None:
+    return UnitLevel.objects.filter(code=code).first()
+
+
+def _administered_paths(official: Official) -> list[str]:
+    return [
+        g.agency.unit.path
+        for g in role_grants_current(official=official)
+        if g.role == Role.ADMINISTRATOR
+    ]
+
+
+def can_administer_unit(*, official: Official, unit: AdministrativeUnit | None) -> bool:
+    """Superusers everywhere; an administrator in the unit or any unit above it.
+
+    ``unit=None`` asks about the top of the tree (creating a province): superusers only.
+    """
+    if not official.is_authenticated or not official.is_active:
+        return False
+    if official.is_superuser:
+        return True
+    if unit is None:
+        return False
+    return any(unit.path.startswith(path) for path in _administered_paths(official))
+
+
+def is_administrator(*, official: Official) -> bool:
+    return official.is_superuser or bool(_administered_paths(official))
+
+
+def can_edit_calendar(*, official: Official, calendar: WorkCalendar) -> bool:
+    """The national calendar: administrators of a top-level unit; a unit's calendar: its
+    administrators."""
+    if not official.is_authenticated:
+        return False
+    if official.is_superuser:
+        return True
+    paths = _administered_paths(official)
+    if not paths:
+        return False
+    if calendar.is_default:
+        return AdministrativeUnit.objects.filter(parent__isnull=True, path__in=paths).exists()
+    return any(unit.path.startswith(path) for unit in calendar.units.all() for path in paths)
+
+
+def calendar_for_unit(*, unit: AdministrativeUnit) -> WorkCalendar:
+    """The unit's own calendar, else the nearest ancestor's, else the national one."""
+    node: AdministrativeUnit | None = unit
+    while node is not None:
+        if node.calendar_id is not None:
+            return node.calendar  # type: ignore[return-value]
+        node = node.parent
+    return calendar_default()
+
+
+def agency_people(*, agency: Agency, at: date | None = None) -> dict[str, list[object]]:
+    """Current positions and role grants of an agency, for its page."""
+    day = at or _today()
+    return {
+        "positions": list(
+            Position.objects.filter(_current(day), agency=agency).select_related("official")
+        ),
+        "roles": list(
+            RoleGrant.objects.filter(_current(day), agency=agency).select_related("official")
+        ),
+    }

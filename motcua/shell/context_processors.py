@@ -1,0 +1,37 @@
+"""Navigation that depends on the signed-in official's roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from motcua.org.models import Official, Role
+from motcua.org.selectors import official_role_codes
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    name: str
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if not isinstance(user, Official) or not user.is_authenticated:
+        return {"nav_items": [], "nav_roles": set()}
+    roles = official_role_codes(official=user)
+    items = [
+        NavItem(_("My work"), reverse("home"), "home"),
+        NavItem(_("Units"), reverse("org:units"), "units"),
+        NavItem(_("Agencies"), reverse("org:agencies"), "agencies"),
+        NavItem(_("People"), reverse("org:officials"), "officials"),
+        NavItem(_("Working calendar"), reverse("workcalendar:year"), "calendar"),
+    ]
+    if Role.ADMINISTRATOR in roles or user.is_staff:
+        items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
+    return {"nav_items": items, "nav_roles": roles}

@@ -1,0 +1,15 @@
+"""URL configuration: pages, the API under /api/v1/, the admin, language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.api.main import api
+
+urlpatterns = [
+    path("", include("motcua.shell.urls")),
+    path("org/", include("motcua.org.urls")),
+    path("calendar/", include("motcua.workcalendar.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
