@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from motcua.api.auth import AUTH, actor
@@ -141,7 +141,7 @@ def overrides_list(
 
 
 @router.post("/overrides", response={201: OverrideOut}, auth=AUTH, summary="Add an override")
-def override_create(request: HttpRequest, payload: OverrideIn) -> tuple[int, dict[str, Any]]:
+def override_create(request: HttpRequest, payload: OverrideIn) -> Status[dict[str, Any]]:
     official = actor(request)
     cal: WorkCalendar = selectors.calendar_get(code=payload.calendar)
     if not can_edit_calendar(official=official, calendar=cal):
@@ -156,7 +156,7 @@ def override_create(request: HttpRequest, payload: OverrideIn) -> tuple[int, dic
         legal_basis=payload.legal_basis,
         actor=official,
     )
-    return 201, override_out(override)
+    return Status(201, override_out(override))
 
 
 @router.delete("/overrides/{day}", response={204: None}, auth=AUTH, summary="Remove an override")

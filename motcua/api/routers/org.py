@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from motcua.api.auth import AUTH, actor
@@ -148,7 +148,7 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/units", response={201: UnitOut}, summary="Create a unit (administrator)")
-def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status[dict[str, Any]]:
     official = actor(request)
     if not selectors.is_administrator(official=official):
         raise PermissionDenied("auth.forbidden", "Only administrators create units.")
@@ -175,7 +175,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, A
         parent=parent,
         valid_from=payload.valid_from,
     )
-    return 201, unit_out(unit)
+    return Status(201, unit_out(unit))
 
 
 @router.get("/agencies", response=Page, summary="List the agencies you may see")
@@ -200,7 +200,7 @@ def agency_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @router.post("/agencies", response={201: AgencyOut}, summary="Create an agency (administrator)")
-def agency_create(request: HttpRequest, payload: AgencyIn) -> tuple[int, dict[str, Any]]:
+def agency_create(request: HttpRequest, payload: AgencyIn) -> Status[dict[str, Any]]:
     official = actor(request)
     if not selectors.is_administrator(official=official):
         raise PermissionDenied("auth.forbidden", "Only administrators create agencies.")
@@ -221,7 +221,7 @@ def agency_create(request: HttpRequest, payload: AgencyIn) -> tuple[int, dict[st
     agency = services.agency_create(
         code=payload.code, name=payload.name, unit=unit, kind=payload.kind, parent=parent
     )
-    return 201, agency_out(agency)
+    return Status(201, agency_out(agency))
 
 
 def _officials(qs: Any) -> Any:
@@ -257,7 +257,7 @@ def official_detail(request: HttpRequest, username: str) -> dict[str, Any]:
 @router.post(
     "/officials", response={201: OfficialOut}, summary="Create an official (administrator)"
 )
-def official_create(request: HttpRequest, payload: OfficialIn) -> tuple[int, dict[str, Any]]:
+def official_create(request: HttpRequest, payload: OfficialIn) -> Status[dict[str, Any]]:
     official = actor(request)
     if not selectors.is_administrator(official=official):
         raise PermissionDenied("auth.forbidden", "Only administrators create officials.")
@@ -282,4 +282,4 @@ def official_create(request: HttpRequest, payload: OfficialIn) -> tuple[int, dic
         email=payload.email,
         roles=[services.RoleSpec(agency=agencies[r.agency], role=r.role) for r in payload.roles],
     )
-    return 201, official_out(_officials(Official.objects.filter(pk=created.pk)).get())
+    return Status(201, official_out(_officials(Official.objects.filter(pk=created.pk)).get()))

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from motcua.org.services import token_issue
 
@@ -31,14 +31,14 @@ class TokenOut(Schema):
 
 
 @router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Liveness and database")
-def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+def health(request: HttpRequest) -> Status[dict[str, str]]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return 503, {"status": "error", "database": "error"}
-    return 200, {"status": "ok", "database": "ok"}
+        return Status(503, {"status": "error", "database": "error"})
+    return Status(200, {"status": "ok", "database": "ok"})
 
 
 @router.post("/auth/token", response=TokenOut, summary="Exchange credentials for a bearer token")
