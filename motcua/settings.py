@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -112,7 +113,6 @@ def _database() -> dict[str, Any]:
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             ),
         }
-        db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
         return db
     db.update(USER=cfg.user, PASSWORD=cfg.password, HOST=cfg.host, PORT=cfg.port)
     options: dict[str, Any] = dict(cfg.options or {})
@@ -165,6 +165,9 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", default=25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
 
 LOGGING = {

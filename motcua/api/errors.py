@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -42,7 +43,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             fields.setdefault(_field_name(err.get("loc", ())), []).append(str(err.get("msg", "")))
         return api.create_response(
             request,
-            error_body("request.invalid", "The request is invalid.", fields),
+            error_body("request.invalid", _("The request is invalid."), fields),
             status=400,
         )
 
@@ -50,22 +51,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request,
-            error_body("auth.required", "Authentication is required: send a valid bearer token."),
+            error_body(
+                "auth.required", _("Authentication is required: send a valid bearer token.")
+            ),
             status=401,
         )
 
     @api.exception_handler(AuthorizationError)
     def forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
         return api.create_response(
-            request, error_body("auth.forbidden", "You may not do this."), status=403
+            request, error_body("auth.forbidden", _("You may not do this.")), status=403
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, error_body("not_found", "Not found."), status=404)
+        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+            # django-ninja raises HttpError(400) "from" the parser's error when a body is not
+            # JSON; give it a stable code that says so rather than the generic http.400.
+            return api.create_response(
+                request,
+                error_body("request.malformed", _("The request body is not valid JSON.")),
+                status=400,
+            )
         return api.create_response(
             request, error_body(f"http.{exc.status_code}", str(exc)), status=exc.status_code
         )

@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import ValidationFailed
 
@@ -32,11 +34,17 @@ def _decode(cursor: str, size: int) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != size:
+    # Only scalars are sort keys: a null, list or object would reach the query as a lookup
+    # value and fail there (a 500) instead of here (a 400).
+    if (
+        not isinstance(values, list)
+        or len(values) != size
+        or not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values)
+    ):
         raise ValidationFailed(
             "request.bad_cursor",
-            "The cursor is not valid.",
-            fields={"cursor": ["Not a valid cursor."]},
+            _("The cursor is not valid."),
+            fields={"cursor": [_("Not a valid cursor.")]},
         )
     return values
 
@@ -54,8 +62,8 @@ def paginate(
     if not 1 <= size <= MAX_LIMIT:
         raise ValidationFailed(
             "request.bad_limit",
-            f"limit must be between 1 and {MAX_LIMIT}.",
-            fields={"limit": [f"Between 1 and {MAX_LIMIT}."]},
+            _("limit must be between 1 and %(max)d.") % {"max": MAX_LIMIT},
+            fields={"limit": [_("Between 1 and %(max)d.") % {"max": MAX_LIMIT}]},
         )
     ordered = queryset.order_by(*keys)
     if cursor:
@@ -67,7 +75,15 @@ def paginate(
             for j in range(i):
                 step &= Q(**{keys[j]: last[j]})
             after |= step
-        ordered = ordered.filter(after)
+        try:
+            ordered = ordered.filter(after)
+        except (ValueError, TypeError, DjangoValidationError):
+            # a value of the wrong type for its key (text for an id, a malformed date)
+            raise ValidationFailed(
+                "request.bad_cursor",
+                _("The cursor is not valid."),
+                fields={"cursor": [_("Not a valid cursor.")]},
+            ) from None
     rows = list(ordered[: size + 1])
     more = len(rows) > size
     rows = rows[:size]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
+from django.utils.translation import gettext as _
+
 from motcua.core.errors import ValidationFailed
 
 # In a query string an unescaped "+" arrives as a space: "10:00:00 07:00".
@@ -18,14 +20,14 @@ def parse_aware(value: str, field: str) -> datetime:
     except ValueError:
         raise ValidationFailed(
             "request.bad_time",
-            f"{field} is not an ISO 8601 time.",
-            fields={field: ["Write a time as 2027-02-03T10:00:00+07:00."]},
+            _("%(field)s is not an ISO 8601 time.") % {"field": field},
+            fields={field: [_("Write a time as 2027-02-03T10:00:00+07:00.")]},
         ) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValidationFailed(
             "request.naive_time",
-            f"{field} has no UTC offset.",
-            fields={field: ["A time must carry its UTC offset, e.g. +07:00."]},
+            _("%(field)s has no UTC offset.") % {"field": field},
+            fields={field: [_("A time must carry its UTC offset, e.g. +07:00.")]},
         )
     return parsed
 
@@ -36,8 +38,8 @@ def parse_date(value: str, field: str) -> date:
     except ValueError:
         raise ValidationFailed(
             "request.bad_date",
-            f"{field} is not a date.",
-            fields={field: ["Write a date as YYYY-MM-DD."]},
+            _("%(field)s is not a date.") % {"field": field},
+            fields={field: [_("Write a date as YYYY-MM-DD.")]},
         ) from None
 
 
@@ -45,12 +47,14 @@ def parse_clock(value: str, field: str) -> time:
     if not re.fullmatch(r"\d{2}:\d{2}", value.strip()):
         raise ValidationFailed(
             "request.bad_clock",
-            f"{field} is not HH:MM.",
-            fields={field: ["Write a time of day as HH:MM."]},
+            _("%(field)s is not HH:MM.") % {"field": field},
+            fields={field: [_("Write a time of day as HH:MM.")]},
         )
     try:
         return time.fromisoformat(value.strip())
     except ValueError:
         raise ValidationFailed(
-            "request.bad_clock", f"{field} is not HH:MM.", fields={field: ["Not a time of day."]}
+            "request.bad_clock",
+            _("%(field)s is not HH:MM.") % {"field": field},
+            fields={field: [_("Not a time of day.")]},
         ) from None

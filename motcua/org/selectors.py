@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from functools import reduce
 from operator import or_
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.org.models import (
@@ -37,6 +39,12 @@ def role_grants_current(*, official: Official, at: date | None = None) -> QueryS
     return RoleGrant.objects.filter(_current(at or _today()), official=official).select_related(
         "agency__unit"
     )
+
+
+def current_grants_prefetch() -> Prefetch[Any]:
+    """Prefetch of each official's current role grants into ``official.current_grants``."""
+    current = RoleGrant.objects.filter(_current(_today())).select_related("agency")
+    return Prefetch("role_grants", queryset=current, to_attr="current_grants")
 
 
 def official_role_codes(*, official: Official) -> set[str]:
@@ -73,7 +81,7 @@ def agencies_visible(*, official: Official, at: date | None = None) -> QuerySet[
 def agency_visible_or_404(*, official: Official, code: str) -> Agency:
     agency = agencies_visible(official=official).filter(code=code).first()
     if agency is None:
-        raise NotFound("org.agency_not_found", f"Unknown agency {code!r}")
+        raise NotFound("org.agency_not_found", _("Unknown agency %(code)r") % {"code": code})
     return agency
 
 
@@ -99,7 +107,9 @@ def officials_visible(*, official: Official, at: date | None = None) -> QuerySet
 def official_visible_or_404(*, official: Official, username: str) -> Official:
     found = officials_visible(official=official).filter(username=username).first()
     if found is None:
-        raise NotFound("org.official_not_found", f"Unknown official {username!r}")
+        raise NotFound(
+            "org.official_not_found", _("Unknown official %(username)r") % {"username": username}
+        )
     return found
 
 
@@ -119,7 +129,7 @@ def units_list(
 def unit_get(*, code: str) -> AdministrativeUnit:
     unit = AdministrativeUnit.objects.select_related("level", "parent").filter(code=code).first()
     if unit is None:
-        raise NotFound("org.unit_not_found", f"Unknown unit {code!r}")
+        raise NotFound("org.unit_not_found", _("Unknown unit %(code)r") % {"code": code})
     return unit
 
 

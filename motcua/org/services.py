@@ -52,6 +52,8 @@ def unit_create(
 ) -> AdministrativeUnit:
     """Create a unit under ``parent``; its level must be below the parent's."""
     _require({"code": code, "name": name})
+    # strip first, so that " 427" is caught by the duplicate check below (409 with fields)
+    code, name = code.strip(), name.strip()
     if parent is not None and level.rank <= parent.level.rank:
         raise ValidationFailed(
             "org.bad_level",
@@ -109,6 +111,7 @@ def agency_create(
     parent: Agency | None = None,
 ) -> Agency:
     _require({"code": code, "name": name})
+    code, name = code.strip(), name.strip()
     if kind not in AgencyKind.values:
         raise ValidationFailed(
             "org.bad_kind",
@@ -116,6 +119,15 @@ def agency_create(
             fields={
                 "kind": [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(AgencyKind.values)}]
             },
+        )
+    if parent is not None and parent.unit_id != unit.pk:
+        # A sub-agency (Working Group, division) sits in its parent's unit; a parent from
+        # another unit would also let a unit's administrator attach agencies to a unit
+        # they do not administer.
+        raise ValidationFailed(
+            "org.bad_parent",
+            _("The parent agency belongs to another unit."),
+            fields={"parent": [_("Must belong to the same unit.")]},
         )
     if Agency.objects.filter(code=code).exists():
         raise Conflict(

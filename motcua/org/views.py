@@ -102,7 +102,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def officials(request: HttpRequest) -> HttpResponse:
     rows = selectors.officials_visible(official=_official(request)).prefetch_related(
-        "role_grants__agency"
+        selectors.current_grants_prefetch()
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -127,7 +127,7 @@ def official_detail(request: HttpRequest, username: str) -> HttpResponse:
         {
             "person": person,
             "positions": person.positions.select_related("agency__unit"),
-            "grants": person.role_grants.select_related("agency__unit"),
+            "grants": selectors.role_grants_current(official=person),
             "memberships": person.committee_memberships.select_related("committee"),
         },
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.org.models import Official, Role
+from motcua.org.models import Official
 from motcua.org.selectors import official_role_codes
 
 
@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem(_("People"), reverse("org:officials"), "officials"),
         NavItem(_("Working calendar"), reverse("workcalendar:year"), "calendar"),
     ]
-    if Role.ADMINISTRATOR in roles or user.is_staff:
+    # The Django admin edits master data without per-unit limits: staff only. Role
+    # administrators work through the pages and the API, which check their reach.
+    if user.is_staff:
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     return {"nav_items": items, "nav_roles": roles}

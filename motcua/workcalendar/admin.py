@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest
 
 from motcua.workcalendar import services
-from motcua.workcalendar.models import CalendarOverride, WorkCalendar
+from motcua.workcalendar.models import CalendarOverride, WorkCalendar, new_version
 
 
 @admin.register(WorkCalendar)
@@ -20,7 +20,9 @@ class WorkCalendarAdmin(admin.ModelAdmin[WorkCalendar]):
     def save_model(self, request: HttpRequest, obj: WorkCalendar, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         # office hours or weekend may have changed: every process must rebuild
-        WorkCalendar.objects.filter(pk=obj.pk).update(revision=F("revision") + 1)
+        WorkCalendar.objects.filter(pk=obj.pk).update(
+            revision=F("revision") + 1, version=new_version()
+        )
 
 
 @admin.register(CalendarOverride)

@@ -9,7 +9,7 @@ Representation. Working days are indexed once: ``_wd`` is the sorted list of wor
 ordinals and ``_rank[o - lo]`` the number of working days strictly before ordinal ``o``.
 A moment then maps to a *position* on a continuous working-time axis (seconds of office
 time since the first indexed working day), so every question is an O(1) lookup plus a
-walk over the few office periods of one day:
+table lookup for the second of the day:
 
 - due after H hours = the moment at position pos(start) + H;
 - N working days after day d = ``_wd[_rank[d + 1] + N - 1]``;
@@ -20,11 +20,15 @@ walk over the few office periods of one day:
 from __future__ import annotations
 
 import enum
+import math
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from itertools import accumulate, compress
 from threading import Lock
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -38,6 +42,16 @@ _INDEX_MARGIN_YEARS = 3
 # The index starts here and only ever grows forward, so positions stay comparable
 # after it is extended.
 FIRST_YEAR = 1990
+# Dates from this year on are refused (the index would grow without bound otherwise).
+LAST_YEAR = 2200
+# Calendar days of index kept past any day looked up.
+_ROOM = 14
+
+
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the translation catalogue (``makemessages`` extracts it) while
+    the engine stays framework-free; the API translates the message of a CalendarError."""
+    return message
 
 
 class CalendarError(ValueError):
@@ -68,13 +82,15 @@ class CalendarSpec:
 
     def __post_init__(self) -> None:
         if not self.periods:
-            raise CalendarError("calendar.no_office_hours", "A calendar needs office hours")
+            raise CalendarError(
+                "calendar.no_office_hours", gettext_noop("A calendar needs office hours")
+            )
         previous_end: time | None = None
         for start, end in self.periods:
             if start >= end or (previous_end is not None and start < previous_end):
                 raise CalendarError(
                     "calendar.bad_office_hours",
-                    "Office periods must be increasing and must not overlap",
+                    gettext_noop("Office periods must be increasing and must not overlap"),
                 )
             previous_end = end
         both = self.days_off & self.working_days
@@ -85,8 +101,9 @@ class CalendarSpec:
             )
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
+    """When the clock starts and when the limit runs out (all in the calendar's zone)."""
+
     start: datetime
     effective_start: datetime
     due_at: datetime
@@ -96,78 +113,138 @@ def _seconds(t: time) -> int:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
+@lru_cache(maxsize=16)
+def _public_days(
+    country: str, first_year: int, last_year: int
+) -> tuple[frozenset[int], frozenset[int]]:
+    """Ordinals of the public holidays, and of the weekend days the government made working
+    days in exchange for a bridge day off. Shared by every calendar of the process: the
+    ``holidays`` package is by far the slowest part of building an index."""
+    public = holidays.country_holidays(country, years=list(range(first_year, last_year + 1)))
+    swapped = frozenset(d.toordinal() for d in getattr(public, "weekend_workdays", ()))
+    return frozenset(d.toordinal() for d in public), swapped
+
+
 @dataclass
 class _Index:
     lo: int  # first indexed ordinal
     hi: int  # one past the last indexed ordinal
     rank: array  # rank[o - lo] = working days strictly before o; len = hi - lo + 1
     wd: list[int] = field(default_factory=list)  # working-day ordinals
+    # midnight of working day k as an aware datetime, filled on first use
+    midnights: list[datetime | None] = field(default_factory=list)
 
 
 class WorkingTime:
-    """Working-time arithmetic over one calendar. Thread-safe; extends its index on demand."""
+    """Working-time arithmetic over one calendar. Thread-safe; extends its index on demand.
+
+    The hot paths (``deadline``, ``position``) avoid time-zone conversion for moments that
+    already carry the calendar's zone, look the office time of a second of the day up in a
+    table instead of walking the periods, and reuse the midnight of a working day and the
+    clock offsets they have built once.
+    """
 
     def __init__(self, spec: CalendarSpec | None = None, tz: ZoneInfo = VN_TZ) -> None:
         self.spec = spec or CalendarSpec()
         self.tz = tz
         self._period_secs = [(_seconds(a), _seconds(b)) for a, b in self.spec.periods]
         self.day_seconds = sum(b - a for a, b in self._period_secs)
+        # per second of the day: office seconds before it, and whether it is office time
+        elapsed = array("i", [0]) * 86400
+        inside = bytearray(86400)
+        done = previous_end = 0
+        for start, end in self._period_secs:
+            elapsed[previous_end:start] = array("i", [done]) * (start - previous_end)
+            elapsed[start:end] = array("i", range(done, done + end - start))
+            inside[start:end] = b"\x01" * (end - start)
+            done += end - start
+            previous_end = end
+        elapsed[previous_end:] = array("i", [done]) * (86400 - previous_end)
+        self._elapsed = elapsed
+        self._inside = bytes(inside)
+        # offset from midnight of the moment ``rest`` seconds into an office day: _open[r]
+        # for a start (a boundary opens the next period), _close[r - 1] for a due time (a
+        # boundary closes the earlier one); filled on first use
+        self._open: list[timedelta | None] = [None] * self.day_seconds
+        self._close: list[timedelta | None] = [None] * self.day_seconds
+        self._close_of_day = timedelta(seconds=self._period_secs[-1][1])
+        self._off = frozenset(d.toordinal() for d in self.spec.days_off)
+        self._on = frozenset(d.toordinal() for d in self.spec.working_days)
+        self._limit = date(LAST_YEAR, 1, 1).toordinal()
         self._lock = Lock()
         today = date.today()  # noqa: DTZ011 - only sizes the first window of years
-        self._index = self._build(FIRST_YEAR, today.year + 10)
+        self._index = self._build(FIRST_YEAR, min(today.year + 10, LAST_YEAR))
 
     # -- the index ---------------------------------------------------------------------
 
-    def _holidays(self, years: Iterable[int]) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.spec.country, years=list(years))
+    def _holidays(self, years: Iterable[int], language: str | None = None) -> holidays.HolidayBase:
+        return holidays.country_holidays(self.spec.country, years=list(years), language=language)
 
     def _build(self, first_year: int, last_year: int) -> _Index:
-        public = self._holidays(range(first_year, last_year + 1))
         lo = date(first_year, 1, 1).toordinal()
         hi = date(last_year + 1, 1, 1).toordinal()
-        rank = array("i", [0]) * (hi - lo + 1)
-        wd: list[int] = []
-        weekend, extra_off, extra_on = self.spec.weekend, self.spec.days_off, self.spec.working_days
-        # Saturdays the government made working days in exchange for a bridge day off
-        swapped_on = frozenset(getattr(public, "weekend_workdays", ()))
-        for ordinal in range(lo, hi):
-            rank[ordinal - lo] = len(wd)
-            day = date.fromordinal(ordinal)
-            if day in extra_on or (day in swapped_on and day not in extra_off):
-                working = True
-            elif day in extra_off or day in public:
-                working = False
-            else:
-                working = day.weekday() not in weekend
-            if working:
-                wd.append(ordinal)
-        rank[hi - lo] = len(wd)
+        size = hi - lo
+        public, swapped_on = _public_days(self.spec.country, first_year, last_year)
+        weekend = self.spec.weekend
+        # date.fromordinal(1) is a Monday: the weekday of ordinal o is (o - 1) % 7
+        week = bytes(0 if (lo + i - 1) % 7 in weekend else 1 for i in range(7))
+        working = bytearray(week * (size // 7 + 1))[:size]
+        # later marks win: a swapped Saturday works unless an override makes it a day
+        # off; an override making a day working wins over everything
+        for ordinals, value in (
+            (public, 0),
+            (swapped_on, 1),
+            (self._off, 0),
+            (self._on, 1),
+        ):
+            for ordinal in ordinals:
+                if lo <= ordinal < hi:
+                    working[ordinal - lo] = value
+        wd = list(compress(range(lo, hi), working))
         if not wd:
-            raise CalendarError("calendar.no_working_time", "The calendar has no working day")
-        return _Index(lo=lo, hi=hi, rank=rank, wd=wd)
+            raise CalendarError(
+                "calendar.no_working_time", gettext_noop("The calendar has no working day")
+            )
+        rank = array("i", accumulate(working, initial=0))
+        return _Index(lo=lo, hi=hi, rank=rank, wd=wd, midnights=[None] * len(wd))
 
     def _covering(self, ordinal: int, extra_days: int = 0) -> _Index:
         """The index, extended forward if ``ordinal`` (plus ``extra_days`` of room) is past it."""
         index = self._index
         if ordinal < index.lo:
             raise CalendarError("calendar.out_of_range", f"Dates must be after {FIRST_YEAR}")
-        if ordinal + extra_days + 14 < index.hi:
+        if ordinal + extra_days + _ROOM < index.hi:
             return index
+        if ordinal + extra_days >= self._limit:
+            raise CalendarError("calendar.out_of_range", gettext_noop("Dates must be before 2200"))
         with self._lock:
             index = self._index
-            if ordinal + extra_days + 14 < index.hi:
+            if ordinal + extra_days + _ROOM < index.hi:
                 return index
-            if ordinal > date(2200, 1, 1).toordinal():
-                raise CalendarError("calendar.out_of_range", "Dates must be before 2200")
-            # working days are at most 7/5 calendar days plus holidays apart
-            reach = date.fromordinal(min(ordinal + extra_days * 2 + 60, date.max.toordinal()))
+            # a working day lies 7/5 calendar days on, on average; Tết adds up to 9 days
+            reach = date.fromordinal(min(ordinal + extra_days * 3 // 2 + 60, self._limit))
             last = max(date.fromordinal(index.hi - 1).year, reach.year) + _INDEX_MARGIN_YEARS
-            self._index = self._build(FIRST_YEAR, last)
+            self._index = self._build(FIRST_YEAR, min(last, LAST_YEAR + _INDEX_MARGIN_YEARS))
             return self._index
 
-    def public_holidays(self, year: int) -> dict[date, str]:
-        """The public holidays of ``year`` as the ``holidays`` package names them."""
-        return dict(self._holidays([year]).items())
+    def _reaching(self, k: int) -> _Index:
+        """The index, extended until it holds working day number ``k``."""
+        index = self._index
+        while k >= len(index.wd):
+            index = self._covering(index.hi - 1, k - len(index.wd) + 1)
+        return index
+
+    def _midnight(self, index: _Index, k: int) -> datetime:
+        midnight = index.midnights[k]
+        if midnight is None:
+            day = date.fromordinal(index.wd[k])
+            midnight = datetime(day.year, day.month, day.day, tzinfo=self.tz)
+            index.midnights[k] = midnight
+        return midnight
+
+    def public_holidays(self, year: int, language: str | None = None) -> dict[date, str]:
+        """The public holidays of ``year``, named in ``language`` (``vi``, ``en_US``...)."""
+        return dict(self._holidays([year], language).items())
 
     # -- days ----------------------------------------------------------------------------
 
@@ -189,36 +266,54 @@ class WorkingTime:
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The n-th working day after ``day`` (``day`` itself not counted); n >= 1."""
         if n < 1:
-            raise CalendarError("calendar.negative_limit", "n must be at least 1")
+            raise CalendarError("calendar.negative_limit", gettext_noop("n must be at least 1"))
         ordinal = day.toordinal()
         index = self._covering(ordinal, n)
-        return date.fromordinal(index.wd[index.rank[ordinal + 1 - index.lo] + n - 1])
+        k = index.rank[ordinal + 1 - index.lo] + n - 1
+        if k >= len(index.wd):
+            index = self._reaching(k)
+        return date.fromordinal(index.wd[k])
 
     # -- positions on the working-time axis -------------------------------------------
 
     def _local(self, moment: datetime) -> datetime:
+        if moment.tzinfo is self.tz:
+            return moment
         if moment.tzinfo is None or moment.utcoffset() is None:
-            raise CalendarError("calendar.naive_time", "Times must carry a UTC offset")
-        return moment.astimezone(self.tz)
+            raise CalendarError(
+                "calendar.naive_time", gettext_noop("Times must carry a UTC offset")
+            )
+        try:
+            return moment.astimezone(self.tz)
+        except OverflowError:  # 9999-12-31 in a western zone is year 10000 here
+            raise CalendarError(
+                "calendar.out_of_range", gettext_noop("Dates must be before 2200")
+            ) from None
 
     def position(self, moment: datetime) -> int:
         """Seconds of office time from the index origin up to ``moment``."""
-        local = self._local(moment)
+        local = moment if moment.tzinfo is self.tz else self._local(moment)
         ordinal = local.toordinal()
-        index = self._covering(ordinal)
+        index = self._index
         offset = ordinal - index.lo
-        before = index.rank[offset]
-        if index.rank[offset + 1] == before:  # not a working day
+        if offset < 0 or ordinal + _ROOM >= index.hi:
+            index = self._covering(ordinal)
+            offset = ordinal - index.lo
+        rank = index.rank
+        before = rank[offset]
+        if rank[offset + 1] == before:  # not a working day
             return before * self.day_seconds
         secs = local.hour * 3600 + local.minute * 60 + local.second
-        elapsed = 0
+        return before * self.day_seconds + self._elapsed[secs]
+
+    def _clock(self, rest: int, *, at_end: bool) -> timedelta:
+        """Offset from midnight of the moment ``rest`` office seconds into a working day."""
         for start, end in self._period_secs:
-            if secs <= start:
-                break
-            elapsed += min(secs, end) - start
-            if secs < end:
-                break
-        return before * self.day_seconds + elapsed
+            length = end - start
+            if rest < length or (at_end and rest == length):
+                return timedelta(seconds=start + rest)
+            rest -= length
+        raise AssertionError("position beyond the office day")  # pragma: no cover
 
     def _moment(self, pos: int, *, at_end: bool) -> datetime:
         """The moment at working-time position ``pos``.
@@ -227,26 +322,56 @@ class WorkingTime:
         earlier one (a due time: 8 hours from 07:00 is 17:00 the same day) instead of the
         start of the next (an effective start: 11:30 starts at 13:30).
         """
-        day_secs = self.day_seconds
         if at_end and pos > 0:
-            k, rest = divmod(pos - 1, day_secs)
-            rest += 1
+            k, rest = divmod(pos - 1, self.day_seconds)
+            offset = self._close[rest]
+            if offset is None:
+                offset = self._close[rest] = self._clock(rest + 1, at_end=True)
         else:
-            k, rest = divmod(pos, day_secs)
+            k, rest = divmod(pos, self.day_seconds)
+            offset = self._open[rest]
+            if offset is None:
+                offset = self._open[rest] = self._clock(rest, at_end=False)
         index = self._index
-        while k >= len(index.wd):
-            index = self._covering(index.hi, 400)
-        ordinal = index.wd[k]
-        for start, end in self._period_secs:
-            length = end - start
-            if rest < length or (at_end and rest == length):
-                secs = start + rest
-                break
-            rest -= length
-        else:  # pragma: no cover - rest < day_secs always lands in a period
-            raise AssertionError("position beyond the office day")
-        day = date.fromordinal(ordinal)
-        return datetime(day.year, day.month, day.day, tzinfo=self.tz) + timedelta(seconds=secs)
+        if k >= len(index.wd):
+            index = self._reaching(k)
+        midnight = index.midnights[k]
+        if midnight is None:
+            midnight = self._midnight(index, k)
+        return midnight + offset
+
+    def _effective(self, local: datetime, cutoff: time | None) -> tuple[int, datetime]:
+        """Position and moment at which the clock starts for a receipt at ``local``."""
+        ordinal = local.toordinal()
+        index = self._index
+        offset = ordinal - index.lo
+        if offset < 0 or ordinal + _ROOM >= index.hi:
+            index = self._covering(ordinal)
+            offset = ordinal - index.lo
+        rank = index.rank
+        before = rank[offset]
+        if rank[offset + 1] == before:  # a day off: the next working day opens
+            pos = before * self.day_seconds
+        elif cutoff is not None and local.time() > cutoff:
+            pos = (before + 1) * self.day_seconds
+        else:
+            secs = local.hour * 3600 + local.minute * 60 + local.second
+            if self._inside[secs]:
+                return before * self.day_seconds + self._elapsed[secs], local
+            pos = before * self.day_seconds + self._elapsed[secs]
+        return pos, self._moment(pos, at_end=False)
+
+    @staticmethod
+    def _limit_seconds(hours: float) -> int:
+        if not math.isfinite(hours):
+            raise CalendarError(
+                "calendar.bad_limit", gettext_noop("A time limit must be a finite number")
+            )
+        if hours < 0:
+            raise CalendarError(
+                "calendar.negative_limit", gettext_noop("A time limit cannot be negative")
+            )
+        return round(hours * 3600)
 
     # -- the questions -------------------------------------------------------------------
 
@@ -256,11 +381,7 @@ class WorkingTime:
         Inside office hours: at once. Otherwise the start of the next office period. After
         the cut-off of a working day: the start of the next working day.
         """
-        local = self._local(moment)
-        if cutoff is not None and self.is_working_day(local.date()) and local.time() > cutoff:
-            next_day = self.nth_working_day_after(local.date(), 1)
-            return datetime.combine(next_day, self.spec.periods[0][0], tzinfo=self.tz)
-        return self._moment(self.position(local), at_end=False)
+        return self._effective(self._local(moment), cutoff)[1]
 
     def due_after_days(self, effective_start: datetime, days: int) -> datetime:
         """End of office hours of the ``days``-th working day after the start's day.
@@ -270,19 +391,23 @@ class WorkingTime:
         0 days ("within the day") ends with the office hours of the start's own day.
         """
         if days < 0:
-            raise CalendarError("calendar.negative_limit", "A time limit cannot be negative")
-        start = self.effective_start(effective_start)
-        last = start.date() if days == 0 else self.nth_working_day_after(start.date(), days)
-        return datetime.combine(last, self.spec.periods[-1][1], tzinfo=self.tz)
+            raise CalendarError(
+                "calendar.negative_limit", gettext_noop("A time limit cannot be negative")
+            )
+        pos = self._effective(self._local(effective_start), None)[0]
+        k = pos // self.day_seconds + days
+        return self._midnight(self._reaching(k), k) + self._close_of_day
 
     def due_after_seconds(self, effective_start: datetime, seconds: int) -> datetime:
         """The moment after ``seconds`` of office time counted from ``effective_start``."""
         if seconds < 0:
-            raise CalendarError("calendar.negative_limit", "A time limit cannot be negative")
+            raise CalendarError(
+                "calendar.negative_limit", gettext_noop("A time limit cannot be negative")
+            )
         return self._moment(self.position(effective_start) + seconds, at_end=seconds > 0)
 
     def due_after_hours(self, effective_start: datetime, hours: float) -> datetime:
-        return self.due_after_seconds(effective_start, round(hours * 3600))
+        return self.due_after_seconds(effective_start, self._limit_seconds(hours))
 
     def deadline(
         self,
@@ -293,18 +418,39 @@ class WorkingTime:
         cutoff: time | None = None,
     ) -> Deadline:
         """Effective start and due time for a limit in working days or working hours."""
-        if (working_days is None) == (working_hours is None):
+        seconds = 0
+        if working_hours is None:
+            if working_days is None:
+                raise CalendarError(
+                    "calendar.limit_required",
+                    gettext_noop("Give exactly one of working_days or working_hours"),
+                )
+            if working_days < 0:
+                raise CalendarError(
+                    "calendar.negative_limit", gettext_noop("A time limit cannot be negative")
+                )
+        elif working_days is not None:
             raise CalendarError(
-                "calendar.limit_required", "Give exactly one of working_days or working_hours"
+                "calendar.limit_required",
+                gettext_noop("Give exactly one of working_days or working_hours"),
             )
-        if (working_days or 0) < 0 or (working_hours or 0) < 0:
-            raise CalendarError("calendar.negative_limit", "A time limit cannot be negative")
-        effective = self.effective_start(start, cutoff)
-        if working_days is not None:
-            due = self.due_after_days(effective, working_days)
         else:
-            due = self.due_after_hours(effective, float(working_hours or 0))
-        return Deadline(start=self._local(start), effective_start=effective, due_at=due)
+            seconds = self._limit_seconds(working_hours)
+        local = start if start.tzinfo is self.tz else self._local(start)
+        pos, effective = self._effective(local, cutoff)
+        if working_days is not None:
+            # the N-th working day after the effective start's day, at close of office
+            k = pos // self.day_seconds + working_days
+            index = self._index
+            if k >= len(index.wd):
+                index = self._reaching(k)
+            midnight = index.midnights[k]
+            if midnight is None:
+                midnight = self._midnight(index, k)
+            return Deadline(local, effective, midnight + self._close_of_day)
+        if seconds == 0:
+            return Deadline(local, effective, effective)
+        return Deadline(local, effective, self._moment(pos + seconds, at_end=True))
 
     def working_seconds_between(self, first: datetime, second: datetime) -> int:
         """Office time from ``first`` to ``second`` (negative if second is earlier)."""
@@ -316,7 +462,9 @@ class WorkingTime:
         """``due_at`` moved later by the office time that elapsed while paused."""
         paused = self.working_seconds_between(paused_at, resumed_at)
         if paused < 0:
-            raise CalendarError("calendar.bad_range", "A pause cannot end before it starts")
+            raise CalendarError(
+                "calendar.bad_range", gettext_noop("A pause cannot end before it starts")
+            )
         if paused == 0:
             return self._local(due_at)
         return self._moment(self.position(due_at) + paused, at_end=True)
@@ -328,7 +476,9 @@ class WorkingTime:
         due = self._local(due_at)
         if finished_at is None:
             if now is None:
-                raise CalendarError("calendar.now_required", "An open item needs 'now'")
+                raise CalendarError(
+                    "calendar.now_required", gettext_noop("An open item needs 'now'")
+                )
             return Timeliness.OVERDUE if self._local(now) > due else Timeliness.IN_TIME
         finished = self._local(finished_at)
         if finished.date() < due.date():

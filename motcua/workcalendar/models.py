@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def new_version() -> str:
+    return uuid.uuid4().hex
 
 
 def default_periods() -> list[list[str]]:
@@ -19,8 +25,8 @@ class WorkCalendar(models.Model):
     """Lịch làm việc: office hours and weekend of a calendar.
 
     A calendar with a ``base`` takes the base's overrides too, its own winning on the same
-    day; the national calendar has none. ``revision`` grows with every change, so that
-    every app process rebuilds its cached working-day index after an edit.
+    day; the national calendar has none. ``revision`` grows and ``version`` changes with
+    every edit, so that every app process rebuilds its cached working-day index.
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -43,6 +49,10 @@ class WorkCalendar(models.Model):
     )
     is_default = models.BooleanField(_("national default"), default=False)
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # Changes with the revision but is never reused: a revision number can come back after
+    # a rolled-back transaction, a random token cannot, so a process that cached the
+    # engine of a rolled-back edit never mistakes it for a later committed one.
+    version = models.CharField(max_length=32, default=new_version, editable=False)
 
     class Meta:
         verbose_name = _("working calendar")

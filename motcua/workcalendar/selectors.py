@@ -7,20 +7,41 @@ from dataclasses import dataclass
 from datetime import date, time
 from threading import Lock
 
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from motcua.core.errors import NotFound
 from motcua.workcalendar.engine import CalendarSpec, WorkingTime
 from motcua.workcalendar.models import CalendarOverride, OverrideKind, WorkCalendar
 
-_CACHE: dict[int, tuple[tuple[int, ...], WorkingTime]] = {}
+_CACHE: dict[int, tuple[tuple[object, ...], WorkingTime]] = {}
 _CACHE_LOCK = Lock()
 _MAX_BASE_DEPTH = 4
+
+
+def _forget(sender: object, **kwargs: object) -> None:
+    """Drop every cached engine when a calendar or an override row is written here.
+
+    Other processes notice an edit by its revision; this process also forgets at once, so
+    that a rolled-back transaction (whose revision number is then reused by another edit)
+    or a row written without a revision bump never leaves a stale engine behind. Cache
+    bookkeeping only: no business logic hangs on these signals.
+    """
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+for _model in (WorkCalendar, CalendarOverride):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_forget, sender=_model, dispatch_uid=f"workcalendar.forget.{_model}")
 
 
 def calendar_default() -> WorkCalendar:
     """The national calendar (created by the initial data migration)."""
     found = WorkCalendar.objects.filter(is_default=True).first()
     if found is None:
-        raise NotFound("calendar.not_found", "No default working calendar is configured")
+        raise NotFound("calendar.not_found", _("No default working calendar is configured"))
     return found
 
 
@@ -30,7 +51,7 @@ def calendar_get(*, code: str | None) -> WorkCalendar:
         return calendar_default()
     found = WorkCalendar.objects.filter(code=code).first()
     if found is None:
-        raise NotFound("calendar.not_found", f"Unknown calendar {code!r}")
+        raise NotFound("calendar.not_found", _("Unknown calendar %(code)r") % {"code": code})
     return found
 
 
@@ -58,7 +79,8 @@ def working_time(calendar: WorkCalendar | None = None) -> WorkingTime:
     so several app processes never disagree for longer than one request.
     """
     chain = _chain(calendar or calendar_default())
-    key = tuple(c.revision for c in chain)
+    # the rows' own settings too: a primary key and revision can come back after a rollback
+    key = tuple((c.pk, c.revision, c.version, c.office_periods, c.weekend) for c in chain)
     head = chain[0]
     cached = _CACHE.get(head.pk)
     if cached is not None and cached[0] == key:
@@ -116,7 +138,9 @@ class YearView:
 def calendar_year(*, calendar: WorkCalendar, year: int) -> YearView:
     """A year of ``calendar``: each day with why it is or is not a working day."""
     engine = working_time(calendar)
-    public = dict(sorted(engine.public_holidays(year).items()))
+    # the holidays package names days in vi or en_US; it would otherwise follow $LANG
+    language = "en_US" if get_language() == "en" else "vi"
+    public = dict(sorted(engine.public_holidays(year, language).items()))
     overrides = overrides_for_year(calendar=calendar, year=year)
     by_day = {o.date: o for o in overrides}
     weekend = engine.spec.weekend

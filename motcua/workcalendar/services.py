@@ -10,13 +10,18 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, NotFound, ValidationFailed
-from motcua.workcalendar.models import CalendarOverride, OverrideKind, WorkCalendar
+from motcua.workcalendar.engine import CalendarError
+from motcua.workcalendar.models import CalendarOverride, OverrideKind, WorkCalendar, new_version
 from motcua.workcalendar.selectors import working_time
+
+_TEXT_LIMIT = 255  # the length of the note and legal basis columns
 
 
 def _bump(calendar: WorkCalendar) -> None:
     # F() so that two concurrent edits both count; every process compares revisions.
-    WorkCalendar.objects.filter(pk=calendar.pk).update(revision=F("revision") + 1)
+    WorkCalendar.objects.filter(pk=calendar.pk).update(
+        revision=F("revision") + 1, version=new_version()
+    )
 
 
 @transaction.atomic
@@ -40,6 +45,11 @@ def override_add(
         errors["kind"] = [_("Choose 'day_off' or 'working_day'.")]
     if not legal_basis.strip():
         errors["legal_basis"] = [_("The legal basis is required.")]
+    for name, value in (("legal_basis", legal_basis), ("note", note)):
+        if len(value.strip()) > _TEXT_LIMIT:
+            errors.setdefault(name, []).append(
+                _("At most %(limit)d characters.") % {"limit": _TEXT_LIMIT}
+            )
     if errors:
         raise ValidationFailed(
             "calendar.invalid_override", _("The override is invalid."), fields=errors
@@ -50,7 +60,14 @@ def override_add(
             _("This calendar already has an override on %(day)s.") % {"day": day.isoformat()},
             fields={"date": [_("An override for this day already exists.")]},
         )
-    working = working_time(calendar).is_working_day(day)
+    try:
+        working = working_time(calendar).is_working_day(day)
+    except CalendarError as exc:  # before 1990 or after 2200: input, not a server error
+        raise ValidationFailed(
+            exc.code,
+            _("The calendar does not cover that day."),
+            fields={"date": [_("Choose a day from 1990 to 2199.")]},
+        ) from None
     if kind == OverrideKind.DAY_OFF and not working:
         raise ValidationFailed(
             "calendar.already_off",

@@ -7,10 +7,12 @@ Adding an override needs an administrator of the calendar.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -61,7 +63,9 @@ def _engine_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except CalendarError as exc:
-        raise ValidationFailed(exc.code, str(exc)) from None
+        # the engine is framework-free: its messages are marked there and translated here
+        message = str(exc)
+        raise ValidationFailed(exc.code, _(message) if message else message) from None
 
 
 @router.get("/deadline", response=DeadlineOut, summary="Due time for a limit in working time")
@@ -76,13 +80,15 @@ def deadline(
     begin = parse_aware(start, "start")
     errors: dict[str, list[str]] = {}
     if (working_days is None) == (working_hours is None):
-        errors["working_days"] = ["Give exactly one of working_days or working_hours."]
+        errors["working_days"] = [_("Give exactly one of working_days or working_hours.")]
     if working_days is not None and working_days < 0:
-        errors["working_days"] = ["Must not be negative."]
+        errors["working_days"] = [_("Must not be negative.")]
     if working_hours is not None and working_hours < 0:
-        errors["working_hours"] = ["Must not be negative."]
+        errors["working_hours"] = [_("Must not be negative.")]
+    if working_hours is not None and not math.isfinite(working_hours):
+        errors["working_hours"] = [_("Must be a finite number.")]
     if errors:
-        raise ValidationFailed("calendar.bad_limit", "The time limit is invalid.", fields=errors)
+        raise ValidationFailed("calendar.bad_limit", _("The time limit is invalid."), fields=errors)
     clock = parse_clock(cutoff, "cutoff") if cutoff else None
     engine = selectors.working_time(selectors.calendar_get(code=calendar))
     result = _engine_call(
@@ -109,7 +115,9 @@ def working_days(request: HttpRequest, query: Query[RangeQuery]) -> dict[str, in
     last = parse_date(query.to, "to")
     if first > last:
         raise ValidationFailed(
-            "calendar.bad_range", "from is after to.", fields={"from": ["Must not be after 'to'."]}
+            "calendar.bad_range",
+            _("from is after to."),
+            fields={"from": [_("Must not be after 'to'.")]},
         )
     engine = selectors.working_time(selectors.calendar_get(code=query.calendar))
     return {"count": _engine_call(engine.working_days_between, first, last)}
@@ -146,7 +154,7 @@ def override_create(request: HttpRequest, payload: OverrideIn) -> Status[dict[st
     cal: WorkCalendar = selectors.calendar_get(code=payload.calendar)
     if not can_edit_calendar(official=official, calendar=cal):
         raise PermissionDenied(
-            "auth.forbidden", "Only the calendar's administrators add overrides."
+            "auth.forbidden", _("Only the calendar's administrators add overrides.")
         )
     override = services.override_add(
         calendar=cal,
@@ -165,7 +173,7 @@ def override_delete(request: HttpRequest, day: str, calendar: str | None = None)
     cal = selectors.calendar_get(code=calendar)
     if not can_edit_calendar(official=official, calendar=cal):
         raise PermissionDenied(
-            "auth.forbidden", "Only the calendar's administrators remove overrides."
+            "auth.forbidden", _("Only the calendar's administrators remove overrides.")
         )
     services.override_remove(calendar=cal, day=parse_date(day, "date"))
     return HttpResponse(status=204)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -108,7 +110,9 @@ def agency_out(agency: Agency) -> dict[str, Any]:
 
 
 def official_out(official: Official) -> dict[str, Any]:
-    today = date.today()  # noqa: DTZ011 - compared with dates only
+    # the calendar day in Asia/Ho_Chi_Minh, as the selectors use: the server's own
+    # date.today() is a different day between 00:00 and 07:00 local time on a UTC host
+    today = timezone.localdate()
     return {
         "username": official.username,
         "full_name": official.display_name,
@@ -151,22 +155,22 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 def unit_create(request: HttpRequest, payload: UnitIn) -> Status[dict[str, Any]]:
     official = actor(request)
     if not selectors.is_administrator(official=official):
-        raise PermissionDenied("auth.forbidden", "Only administrators create units.")
+        raise PermissionDenied("auth.forbidden", _("Only administrators create units."))
     level = selectors.level_get(code=payload.level)
     errors: dict[str, list[str]] = {}
     if level is None:
-        errors["level"] = [f"Unknown level {payload.level!r}."]
+        errors["level"] = [_("Unknown level %(level)r.") % {"level": payload.level}]
     parent = None
     if payload.parent:
         parent = (
             AdministrativeUnit.objects.select_related("level").filter(code=payload.parent).first()
         )
         if parent is None:
-            errors["parent"] = [f"Unknown unit {payload.parent!r}."]
+            errors["parent"] = [_("Unknown unit %(code)r.") % {"code": payload.parent}]
     if errors:
-        raise ValidationFailed("org.invalid", "The unit is invalid.", fields=errors)
+        raise ValidationFailed("org.invalid", _("The unit is invalid."), fields=errors)
     if not selectors.can_administer_unit(official=official, unit=parent):
-        raise PermissionDenied("auth.forbidden", "You do not administer the parent unit.")
+        raise PermissionDenied("auth.forbidden", _("You do not administer the parent unit."))
     assert level is not None  # noqa: S101 - checked above
     unit = services.unit_create(
         code=payload.code,
@@ -203,20 +207,20 @@ def agency_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 def agency_create(request: HttpRequest, payload: AgencyIn) -> Status[dict[str, Any]]:
     official = actor(request)
     if not selectors.is_administrator(official=official):
-        raise PermissionDenied("auth.forbidden", "Only administrators create agencies.")
+        raise PermissionDenied("auth.forbidden", _("Only administrators create agencies."))
     unit = AdministrativeUnit.objects.filter(code=payload.unit).first()
     errors: dict[str, list[str]] = {}
     if unit is None:
-        errors["unit"] = [f"Unknown unit {payload.unit!r}."]
+        errors["unit"] = [_("Unknown unit %(code)r.") % {"code": payload.unit}]
     parent = None
     if payload.parent:
         parent = Agency.objects.filter(code=payload.parent).first()
         if parent is None:
-            errors["parent"] = [f"Unknown agency {payload.parent!r}."]
+            errors["parent"] = [_("Unknown agency %(code)r.") % {"code": payload.parent}]
     if errors:
-        raise ValidationFailed("org.invalid", "The agency is invalid.", fields=errors)
+        raise ValidationFailed("org.invalid", _("The agency is invalid."), fields=errors)
     if not selectors.can_administer_unit(official=official, unit=unit):
-        raise PermissionDenied("auth.forbidden", "You do not administer this unit.")
+        raise PermissionDenied("auth.forbidden", _("You do not administer this unit."))
     assert unit is not None  # noqa: S101 - checked above
     agency = services.agency_create(
         code=payload.code, name=payload.name, unit=unit, kind=payload.kind, parent=parent
@@ -239,9 +243,12 @@ def officials_list(
     officials = selectors.officials_visible(official=official)
     if agency:
         target = selectors.agency_visible_or_404(official=official, code=agency)
+        # people of the agency now, not everyone who ever held a post or role there
+        today = timezone.localdate()
+        current = Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         officials = officials.filter(
-            Exists(RoleGrant.objects.filter(official=OuterRef("pk"), agency=target))
-            | Exists(Position.objects.filter(official=OuterRef("pk"), agency=target))
+            Exists(RoleGrant.objects.filter(current, official=OuterRef("pk"), agency=target))
+            | Exists(Position.objects.filter(current, official=OuterRef("pk"), agency=target))
         )
     return paginate(
         _officials(officials), keys=["username"], cursor=cursor, limit=limit, serialize=official_out
@@ -260,20 +267,21 @@ def official_detail(request: HttpRequest, username: str) -> dict[str, Any]:
 def official_create(request: HttpRequest, payload: OfficialIn) -> Status[dict[str, Any]]:
     official = actor(request)
     if not selectors.is_administrator(official=official):
-        raise PermissionDenied("auth.forbidden", "Only administrators create officials.")
+        raise PermissionDenied("auth.forbidden", _("Only administrators create officials."))
     codes = {r.agency for r in payload.roles}
     agencies = {a.code: a for a in Agency.objects.select_related("unit").filter(code__in=codes)}
     unknown = sorted(codes - agencies.keys())
     if unknown:
         raise ValidationFailed(
             "org.invalid",
-            "The official is invalid.",
-            fields={"roles": [f"Unknown agency {code!r}." for code in unknown]},
+            _("The official is invalid."),
+            fields={"roles": [_("Unknown agency %(code)r.") % {"code": code} for code in unknown]},
         )
     for agency in agencies.values():
         if not selectors.can_administer_unit(official=official, unit=agency.unit):
             raise PermissionDenied(
-                "auth.forbidden", f"You do not administer the agency {agency.code!r}."
+                "auth.forbidden",
+                _("You do not administer the agency %(code)r.") % {"code": agency.code},
             )
     created = services.official_create(
         username=payload.username,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from motcua.org.services import token_issue
@@ -44,4 +45,5 @@ def health(request: HttpRequest) -> Status[dict[str, str]]:
 @router.post("/auth/token", response=TokenOut, summary="Exchange credentials for a bearer token")
 def auth_token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
     key, expires_at = token_issue(username=payload.username, password=payload.password)
-    return {"token": key, "expires_at": expires_at}
+    # API.md: the server answers in Asia/Ho_Chi_Minh (+07:00), not in UTC
+    return {"token": key, "expires_at": timezone.localtime(expires_at)}

@@ -1,0 +1,1 @@
+"""Benchmarks and data generators, with their recorded results in bench/RESULTS.md."""
