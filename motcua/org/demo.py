@@ -298,7 +298,7 @@ def _load_district(
         n["bithu"],
         bcd,
         f"Bí thư Huyện ủy {short}, Trưởng Ban Chỉ đạo CCHC",
-        [Role.REFORM_ADVISOR],
+        [Role.CHAIRMAN],
         f"{short}: Party Secretary, head of the Steering Committee and Working Group",
     )
     chutich = p(

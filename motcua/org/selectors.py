@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,8 @@ from motcua.org.models import (
     UNIT_WIDE_ROLES,
     AdministrativeUnit,
     Agency,
+    CommitteeMembership,
+    CommitteeRole,
     Official,
     Position,
     Role,
@@ -104,6 +106,17 @@ def officials_visible(*, official: Official, at: date | None = None) -> QuerySet
     )
 
 
+def officials_of_agency(
+    *, officials: QuerySet[Official], agency: Agency, at: date | None = None
+) -> QuerySet[Official]:
+    """Those of ``officials`` with a current role or position in ``agency``."""
+    day = at or _today()
+    return officials.filter(
+        Exists(RoleGrant.objects.filter(_current(day), official=OuterRef("pk"), agency=agency))
+        | Exists(Position.objects.filter(_current(day), official=OuterRef("pk"), agency=agency))
+    )
+
+
 def official_visible_or_404(*, official: Official, username: str) -> Official:
     found = officials_visible(official=official).filter(username=username).first()
     if found is None:
@@ -186,6 +199,27 @@ def calendar_for_unit(*, unit: AdministrativeUnit) -> WorkCalendar:
             return node.calendar  # type: ignore[return-value]
         node = node.parent
     return calendar_default()
+
+
+def committee_members(*, committee: Agency) -> QuerySet[CommitteeMembership]:
+    """Members of a committee, head first, then deputies, secretary and members."""
+    order = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(_COMMITTEE_ORDER)),
+        default=Value(len(_COMMITTEE_ORDER)),
+    )
+    return (
+        CommitteeMembership.objects.filter(committee=committee)
+        .select_related("official")
+        .order_by(order, "official__full_name")
+    )
+
+
+_COMMITTEE_ORDER = [
+    CommitteeRole.HEAD,
+    CommitteeRole.DEPUTY,
+    CommitteeRole.SECRETARY,
+    CommitteeRole.MEMBER,
+]
 
 
 def agency_people(*, agency: Agency, at: date | None = None) -> dict[str, list[object]]:

@@ -93,7 +93,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
             "agency": agency,
             "positions": people["positions"],
             "roles": people["roles"],
-            "members": agency.memberships.select_related("official").order_by("role"),
+            "members": selectors.committee_members(committee=agency),
             "children": agency.children.all(),
         },
     )

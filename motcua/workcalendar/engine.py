@@ -97,7 +97,7 @@ class CalendarSpec:
         if both:
             raise CalendarError(
                 "calendar.conflicting_overrides",
-                f"A day cannot be both off and working: {min(both).isoformat()}",
+                gettext_noop("A day cannot be both a day off and a working day"),
             )
 
 
@@ -212,7 +212,7 @@ class WorkingTime:
         """The index, extended forward if ``ordinal`` (plus ``extra_days`` of room) is past it."""
         index = self._index
         if ordinal < index.lo:
-            raise CalendarError("calendar.out_of_range", f"Dates must be after {FIRST_YEAR}")
+            raise CalendarError("calendar.out_of_range", gettext_noop("Dates must be from 1990 on"))
         if ordinal + extra_days + _ROOM < index.hi:
             return index
         if ordinal + extra_days >= self._limit:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -16,7 +14,7 @@ from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.org import selectors, services
-from motcua.org.models import AdministrativeUnit, Agency, Official, Position, RoleGrant
+from motcua.org.models import AdministrativeUnit, Agency, Official
 
 router = Router(tags=["organisation"], auth=AUTH)
 
@@ -110,16 +108,13 @@ def agency_out(agency: Agency) -> dict[str, Any]:
 
 
 def official_out(official: Official) -> dict[str, Any]:
-    # the calendar day in Asia/Ho_Chi_Minh, as the selectors use: the server's own
-    # date.today() is a different day between 00:00 and 07:00 local time on a UTC host
-    today = timezone.localdate()
+    """Needs ``_officials``' prefetches: current roles and every position (their history)."""
     return {
         "username": official.username,
         "full_name": official.display_name,
         "roles": [
             {"agency": g.agency.code, "role": g.role}
-            for g in official.role_grants.all()
-            if g.valid_from <= today and (g.valid_to is None or g.valid_to >= today)
+            for g in official.current_grants  # type: ignore[attr-defined]
         ],
         "positions": [
             {
@@ -229,7 +224,7 @@ def agency_create(request: HttpRequest, payload: AgencyIn) -> Status[dict[str, A
 
 
 def _officials(qs: Any) -> Any:
-    return qs.prefetch_related("role_grants__agency", "positions__agency")
+    return qs.prefetch_related(selectors.current_grants_prefetch(), "positions__agency")
 
 
 @router.get("/officials", response=Page, summary="List the officials you may see")
@@ -243,13 +238,7 @@ def officials_list(
     officials = selectors.officials_visible(official=official)
     if agency:
         target = selectors.agency_visible_or_404(official=official, code=agency)
-        # people of the agency now, not everyone who ever held a post or role there
-        today = timezone.localdate()
-        current = Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        officials = officials.filter(
-            Exists(RoleGrant.objects.filter(current, official=OuterRef("pk"), agency=target))
-            | Exists(Position.objects.filter(current, official=OuterRef("pk"), agency=target))
-        )
+        officials = selectors.officials_of_agency(officials=officials, agency=target)
     return paginate(
         _officials(officials), keys=["username"], cursor=cursor, limit=limit, serialize=official_out
     )
