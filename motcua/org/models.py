@@ -10,6 +10,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def valid_period_check(name: str) -> models.CheckConstraint:
+    """A validity period never ends before it starts (an open end is allowed)."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name=name
+    )
+
+
 class UnitLevel(models.Model):
     """A tier of local government: province, district, commune, or one defined later."""
 
@@ -69,12 +76,7 @@ class AdministrativeUnit(models.Model):
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
         ordering = ["path"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="unit_valid_period",
-            )
-        ]
+        constraints = [valid_period_check("unit_valid_period")]
 
     def __str__(self) -> str:
         return self.name
@@ -160,12 +162,7 @@ class Position(models.Model):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["-valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="position_valid_period",
-            )
-        ]
+        constraints = [valid_period_check("position_valid_period")]
 
     def __str__(self) -> str:
         return f"{self.title}, {self.agency}"
@@ -217,10 +214,7 @@ class RoleGrant(models.Model):
             models.UniqueConstraint(
                 fields=["official", "agency", "role", "valid_from"], name="role_grant_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="role_grant_valid_period",
-            ),
+            valid_period_check("role_grant_valid_period"),
         ]
 
     def __str__(self) -> str:
