@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.core",
     "motcua.workcalendar",
     "motcua.org",
+    "motcua.procedures",
     "motcua.shell",
     "motcua.api",
 ]

@@ -433,7 +433,7 @@ def _load_district(
         commune = _unit(f"{code}{index:02d}", cname, "commune", district)
         ubnd_xa = _agency(
             f"{index:03d}.{number}.H42",
-            f"UBND {cname.lower().capitalize()}",
+            f"UBND {cname[0].lower()}{cname[1:]}",
             commune,
             AgencyKind.PEOPLE_COMMITTEE,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from functools import reduce
 from operator import or_
@@ -176,6 +177,63 @@ def is_administrator(*, official: Official) -> bool:
     return official.is_superuser or bool(_administered_paths(official))
 
 
+def can_edit_catalogue(*, official: Official) -> bool:
+    """The national things a province keeps (the procedure catalogue, the national
+    calendar): superusers and administrators of a top-level unit."""
+    if not official.is_authenticated or not official.is_active:
+        return False
+    if official.is_superuser:
+        return True
+    paths = _administered_paths(official)
+    return (
+        bool(paths)
+        and AdministrativeUnit.objects.filter(parent__isnull=True, path__in=paths).exists()
+    )
+
+
+def _reach(official: Official, roles: Collection[str] | None) -> list[tuple[str, bool]]:
+    """(unit path, whole subtree?) for each current grant, of ``roles`` if given."""
+    return [
+        (g.agency.unit.path, g.role in UNIT_WIDE_ROLES)
+        for g in role_grants_current(official=official)
+        if roles is None or g.role in roles
+    ]
+
+
+def has_role_over_unit(
+    *, official: Official, unit: AdministrativeUnit, roles: Collection[str] | None = None
+) -> bool:
+    """Whether a current grant (of ``roles``, if given) reaches ``unit``: a unit-wide role
+    reaches its unit and sub-units, any other role its own agency's unit."""
+    if not official.is_authenticated or not official.is_active:
+        return False
+    if official.is_superuser:
+        return True
+    return any(
+        unit.path.startswith(path) if wide else unit.path == path
+        for path, wide in _reach(official, roles)
+    )
+
+
+def reaches_unit(*, official: Official, unit: AdministrativeUnit) -> bool:
+    return has_role_over_unit(official=official, unit=unit)
+
+
+def units_reached(*, official: Official) -> QuerySet[AdministrativeUnit]:
+    """Units whose work ``official`` may see (see ``has_role_over_unit``)."""
+    units = AdministrativeUnit.objects.all()
+    if not official.is_authenticated or not official.is_active:
+        return units.none()
+    if official.is_superuser:
+        return units
+    reach = _reach(official, None)
+    if not reach:
+        return units.none()
+    return units.filter(
+        reduce(or_, [Q(path__startswith=p) if wide else Q(path=p) for p, wide in reach])
+    )
+
+
 def can_edit_calendar(*, official: Official, calendar: WorkCalendar) -> bool:
     """The national calendar: administrators of a top-level unit; a unit's calendar: its
     administrators."""
@@ -187,7 +245,7 @@ def can_edit_calendar(*, official: Official, calendar: WorkCalendar) -> bool:
     if not paths:
         return False
     if calendar.is_default:
-        return AdministrativeUnit.objects.filter(parent__isnull=True, path__in=paths).exists()
+        return can_edit_catalogue(official=official)
     return any(unit.path.startswith(path) for unit in calendar.units.all() for path in paths)
 
 

@@ -1,0 +1,172 @@
+"""Reads of the catalogue: search, the version in force, a unit's catalogue and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import NotFound, ValidationFailed
+from motcua.core.text import fold
+from motcua.org.models import AdministrativeUnit
+from motcua.procedures import costs
+from motcua.procedures.models import (
+    IncomeParameter,
+    LimitUnit,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    Publication,
+    SimplificationProposal,
+)
+from motcua.workcalendar.selectors import working_time
+
+
+def search_key(code: str, name: str) -> str:
+    return fold(f"{code} {name}")
+
+
+def procedures_search(
+    *,
+    q: str | None = None,
+    level: str | None = None,
+    unit: AdministrativeUnit | None = None,
+    sector: str | None = None,
+    at: date | None = None,
+) -> QuerySet[Procedure]:
+    """Procedures matching every word of ``q`` whatever its diacritics and case, of a level,
+    of a sector, and resolved in ``unit``'s area (the unit and its sub-units) on ``at``."""
+    rows = Procedure.objects.select_related("sector", "level")
+    for word in fold(q or "").split():
+        rows = rows.filter(search_key__contains=word)
+    if level:
+        rows = rows.filter(level__code=level)
+    if sector:
+        rows = rows.filter(sector__code=sector)
+    if unit is not None:
+        rows = rows.filter(pk__in=published_in(unit=unit, at=at).values("procedure_id"))
+    return rows
+
+
+def published_in(*, unit: AdministrativeUnit, at: date | None = None) -> QuerySet[Publication]:
+    """Publications in force on ``at`` for ``unit`` and its sub-units."""
+    day = at or timezone.localdate()
+    return Publication.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        unit__path__startswith=unit.path,
+        valid_from__lte=day,
+    )
+
+
+def procedure_get(*, code: str) -> Procedure:
+    found = Procedure.objects.select_related("sector", "level").filter(code=code).first()
+    if found is None:
+        raise NotFound("procedure.not_found", _("Unknown procedure %(code)s.") % {"code": code})
+    return found
+
+
+def versions_of(*, procedure: Procedure) -> QuerySet[ProcedureVersion]:
+    """Versions with their fees, documents and steps (agencies and units) prefetched."""
+    return (
+        ProcedureVersion.objects.filter(procedure=procedure)
+        .prefetch_related(
+            "fees",
+            "documents",
+            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency__unit")),
+        )
+        .order_by("effective_from")
+    )
+
+
+def version_in_force(*, procedure: Procedure, at: datetime | date) -> ProcedureVersion:
+    """The version in force at ``at`` (a moment is read in Vietnam's time zone): the one a
+    dossier received then keeps for its whole life."""
+    day = timezone.localtime(at).date() if isinstance(at, datetime) else at
+    version = (
+        versions_of(procedure=procedure)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day), effective_from__lte=day)
+        .first()
+    )
+    if version is None:
+        raise NotFound(
+            "procedure.no_version_in_force",
+            _("Procedure %(code)s has no version in force on %(day)s.")
+            % {"code": procedure.code, "day": day.isoformat()},
+        )
+    return version
+
+
+def limit_hours(*, value: Decimal, unit: str) -> Decimal:
+    """A time limit in working hours, for fitting the process steps into it. A limit of 0
+    working days ("within the day") allows one office day."""
+    if unit == LimitUnit.WORKING_HOURS:
+        return value
+    day = Decimal(working_time().day_seconds) / 3600
+    return max(value, Decimal(1)) * day
+
+
+@dataclass(frozen=True)
+class CatalogueCounts:
+    total: int
+    by_level: dict[str, int]
+    proposals: int
+
+
+def catalogue_counts(*, unit: AdministrativeUnit, at: date | None = None) -> CatalogueCounts:
+    """How many procedures are resolved in ``unit``'s area, by level of authority, and how
+    many of them the unit (or its sub-units) proposed to simplify. Computed from records."""
+    procedures = Procedure.objects.filter(
+        pk__in=published_in(unit=unit, at=at).values("procedure_id")
+    )
+    by_level = dict(
+        procedures.values_list("level__code").annotate(n=Count("pk")).order_by("level__rank")
+    )
+    proposals = (
+        SimplificationProposal.objects.filter(unit__path__startswith=unit.path)
+        .values("procedure_id")
+        .distinct()
+        .count()
+    )
+    return CatalogueCounts(total=sum(by_level.values()), by_level=by_level, proposals=proposals)
+
+
+def income_for_year(*, year: int) -> IncomeParameter:
+    found = IncomeParameter.objects.filter(year=year).first()
+    if found is None:
+        raise ValidationFailed(
+            "proposal.no_income_parameter",
+            _("No average income is recorded for %(year)s.") % {"year": year},
+            fields={"year": [_("Record the average monthly income of this year first.")]},
+        )
+    return found
+
+
+def compliance_cost(*, year: int, current: object, proposed: object) -> costs.Comparison:
+    """Cost before and after, and the saving, for the income parameter of ``year``."""
+    income = income_for_year(year=year)
+    errors: dict[str, list[str]] = {}
+    parsed = []
+    for name, raw in (("current", current), ("proposed", proposed)):
+        try:
+            parsed.append(costs.parse_inputs(raw, name))
+        except costs.CostInputError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(
+            "proposal.invalid_costs", _("The cost inputs are invalid."), fields=errors
+        )
+    return costs.compare(parsed[0], parsed[1], income.monthly_income_vnd)
+
+
+def proposal_costs(*, proposal: SimplificationProposal) -> costs.Comparison:
+    return compliance_cost(year=proposal.year, current=proposal.current, proposed=proposal.proposed)
+
+
+def proposals_in(*, unit: AdministrativeUnit) -> QuerySet[SimplificationProposal]:
+    return SimplificationProposal.objects.filter(unit__path__startswith=unit.path).select_related(
+        "procedure", "unit"
+    )
