@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("motcua.shell.urls")),
     path("org/", include("motcua.org.urls")),
     path("calendar/", include("motcua.workcalendar.urls")),
+    path("catalogue/", include("motcua.procedures.urls")),
+    path("portal/", include("motcua.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

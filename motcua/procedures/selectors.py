@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,16 +49,22 @@ def procedures_search(
     if sector:
         rows = rows.filter(sector__code=sector)
     if unit is not None:
-        rows = rows.filter(pk__in=published_in(unit=unit, at=at).values("procedure_id"))
+        # distinct: the area's few procedure ids are gathered first, rather than probing
+        # the publications of every procedure in code order (PostgreSQL, bench/RESULTS.md)
+        area = published_in(unit=unit, at=at).values("procedure_id").distinct()
+        rows = rows.filter(pk__in=area)
     return rows
 
 
 def published_in(*, unit: AdministrativeUnit, at: date | None = None) -> QuerySet[Publication]:
     """Publications in force on ``at`` for ``unit`` and its sub-units."""
     day = at or timezone.localdate()
+    # the area's units first (a small table, its path indexed), so that the publications
+    # are read through their unit index instead of scanning all of them (bench/RESULTS.md)
+    area = AdministrativeUnit.objects.filter(path__startswith=unit.path).values("pk")
     return Publication.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        unit__path__startswith=unit.path,
+        unit__in=area,
         valid_from__lte=day,
     )
 
@@ -148,6 +155,10 @@ def income_for_year(*, year: int) -> IncomeParameter:
 def compliance_cost(*, year: int, current: object, proposed: object) -> costs.Comparison:
     """Cost before and after, and the saving, for the income parameter of ``year``."""
     income = income_for_year(year=year)
+    return _compare(income.monthly_income_vnd, current, proposed)
+
+
+def _compare(monthly_income_vnd: int, current: object, proposed: object) -> costs.Comparison:
     errors: dict[str, list[str]] = {}
     parsed = []
     for name, raw in (("current", current), ("proposed", proposed)):
@@ -159,11 +170,27 @@ def compliance_cost(*, year: int, current: object, proposed: object) -> costs.Co
         raise ValidationFailed(
             "proposal.invalid_costs", _("The cost inputs are invalid."), fields=errors
         )
-    return costs.compare(parsed[0], parsed[1], income.monthly_income_vnd)
+    return costs.compare(parsed[0], parsed[1], monthly_income_vnd)
 
 
 def proposal_costs(*, proposal: SimplificationProposal) -> costs.Comparison:
     return compliance_cost(year=proposal.year, current=proposal.current, proposed=proposal.proposed)
+
+
+def proposals_costs(*, proposals: Sequence[SimplificationProposal]) -> dict[int, costs.Comparison]:
+    """``proposal_costs`` of each proposal by id, the income parameters of all their years
+    read in one query (a list page must not cost a query per row)."""
+    incomes = dict(
+        IncomeParameter.objects.filter(year__in={p.year for p in proposals}).values_list(
+            "year", "monthly_income_vnd"
+        )
+    )
+    found: dict[int, costs.Comparison] = {}
+    for p in proposals:
+        if p.year not in incomes:
+            income_for_year(year=p.year)  # raises proposal.no_income_parameter
+        found[p.pk] = _compare(incomes[p.year], p.current, p.proposed)
+    return found
 
 
 def proposals_in(*, unit: AdministrativeUnit) -> QuerySet[SimplificationProposal]:

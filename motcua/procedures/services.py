@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from motcua.procedures.models import (
     Sector,
     SimplificationProposal,
 )
-from motcua.procedures.selectors import limit_hours, search_key
+from motcua.procedures.selectors import income_for_year, limit_hours, search_key
 
 
 @dataclass(frozen=True)
@@ -360,11 +361,14 @@ def procedures_publish(
         )
     if agency is not None and agency.unit_id != unit.pk:
         raise ValidationFailed("procedure.bad_agency", _("The agency belongs to another unit."))
+    # skip what is already published there: still in force, or from this very date (a
+    # publication that ended keeps its row; a new one needs a later start)
     existing = set(
-        Publication.objects.filter(
-            unit=unit, procedure__in=procedures, valid_to__isnull=True
-        ).values_list("procedure_id", flat=True)
+        Publication.objects.filter(unit=unit, procedure__in=procedures)
+        .filter(Q(valid_to__isnull=True) | Q(valid_from=decision.effective_on))
+        .values_list("procedure_id", flat=True)
     )
+    unique = {p.pk: p for p in procedures if p.pk not in existing}
     rows = [
         Publication(
             decision=decision,
@@ -373,8 +377,7 @@ def procedures_publish(
             agency=agency,
             valid_from=decision.effective_on,
         )
-        for p in procedures
-        if p.pk not in existing
+        for p in unique.values()
     ]
     Publication.objects.bulk_create(rows)
     return len(rows)
@@ -399,10 +402,55 @@ def _check_costs(current: Any, proposed: Any) -> None:
             costs.parse_inputs(raw, name)
         except costs.CostInputError as exc:
             errors.update(exc.fields)
+    _check_changes(proposed, errors)
     if errors:
         raise ValidationFailed(
             "proposal.invalid_costs", _("The cost inputs are invalid."), fields=errors
         )
+
+
+def _check_changes(proposed: Any, errors: Errors) -> None:
+    """What implementing copies into the new version (time limit, documents, fee names,
+    online level) must be usable then: checked now, so an approved proposal never fails
+    to implement on a malformed value."""
+    if not isinstance(proposed, Mapping):
+        return  # parse_inputs has reported it
+
+    def err(path: str, message: str) -> None:
+        errors.setdefault(f"proposed.{path}", []).append(message)
+
+    limit = proposed.get("time_limit")
+    if limit is not None and not isinstance(limit, Mapping):
+        err("time_limit", _("An object with a value and a unit is required."))
+    elif limit is not None:
+        if "value" in limit and not _is_limit(limit["value"]):
+            err("time_limit.value", _("The time limit must be a number of at least 0."))
+        if "unit" in limit and limit["unit"] not in LimitUnit.values:
+            err("time_limit.unit", _("Choose working_days or working_hours."))
+    documents = proposed.get("documents")
+    if documents is not None and not isinstance(documents, list):
+        err("documents", _("A list is required."))
+    for i, doc in enumerate(documents if isinstance(documents, list) else []):
+        if not isinstance(doc, Mapping) or not str(doc.get("name") or "").strip():
+            err(f"documents.{i}.name", _("A document needs a name."))
+        elif not isinstance(doc.get("mandatory", True), bool):
+            err(f"documents.{i}.mandatory", _("Give true or false."))
+    fees = proposed.get("fees")
+    for i, fee in enumerate(fees if isinstance(fees, list) else []):
+        if isinstance(fee, Mapping) and not str(fee.get("name") or "").strip():
+            err(f"fees.{i}.name", _("A fee needs a name."))
+    if "online_level" in proposed and proposed["online_level"] not in OnlineLevel.values:
+        err("online_level", _("Choose full, partial or none."))
+
+
+def _is_limit(raw: Any) -> bool:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
+        return False
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        return False
+    return value.is_finite() and value >= 0
 
 
 @transaction.atomic
@@ -417,12 +465,14 @@ def proposal_create(
     proposed: Any,
     rationale: str = "",
 ) -> SimplificationProposal:
-    """A draft simplification proposal; its costs are computed, never typed in."""
+    """A draft simplification proposal; its costs are computed, never typed in, so the
+    average income of ``year`` must be recorded first."""
     if not title.strip():
         raise ValidationFailed(
             "proposal.invalid", _("A proposal needs a title."), fields={"title": [_("Required.")]}
         )
     _check_costs(current, proposed)
+    income_for_year(year=year)  # raises proposal.no_income_parameter
     proposal = SimplificationProposal.objects.create(
         procedure=procedure,
         unit=unit,
@@ -533,7 +583,8 @@ def _implement(
         online_level=str(proposed.get("online_level", base.online_level)),
         result_document=base.result_document,
         legal_basis=base.legal_basis,
-        fees=[FeeData(str(f["name"]), int(f["amount_vnd"])) for f in fees]
+        # amounts were checked whole and not negative, but may be stored as "1000" or 1000.0
+        fees=[FeeData(str(f["name"]), int(Decimal(str(f["amount_vnd"])))) for f in fees]
         if isinstance(fees, list)
         else [FeeData(f.name, f.amount_vnd) for f in base.fees.all()],
         documents=[DocumentData(str(d["name"]), bool(d.get("mandatory", True))) for d in documents]

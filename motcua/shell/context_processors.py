@@ -31,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem(_("Agencies"), reverse("org:agencies"), "agencies"),
         NavItem(_("People"), reverse("org:officials"), "officials"),
         NavItem(_("Working calendar"), reverse("workcalendar:year"), "calendar"),
+        NavItem(_("Catalogue"), reverse("procedures:catalogue"), "catalogue"),
+        NavItem(_("Proposals"), reverse("procedures:proposals"), "proposals"),
     ]
     # The Django admin edits master data without per-unit limits: staff only. Role
     # administrators work through the pages and the API, which check their reach.

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -18,11 +19,11 @@ from pydantic import Field
 
 from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
-from motcua.api.timeparse import parse_aware, parse_date
+from motcua.api.timeparse import parse_aware, parse_clock, parse_date
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Agency, Official, Role
-from motcua.procedures import selectors, services
+from motcua.procedures import costs, selectors, services
 from motcua.procedures.models import Procedure, ProcedureVersion, SimplificationProposal
 
 router = Router(tags=["procedures"])
@@ -193,7 +194,11 @@ def version_data(payload: VersionIn) -> services.VersionData:
         effective_from=payload.effective_from,
         time_limit_value=payload.time_limit.value,
         time_limit_unit=payload.time_limit.unit,
-        cutoff_time=dt.time.fromisoformat(payload.cutoff_time) if payload.cutoff_time else None,
+        # the schema's pattern lets "25:00" through; parse_clock turns it into a 400, where
+        # time.fromisoformat would raise a ValueError (a 500)
+        cutoff_time=(
+            parse_clock(payload.cutoff_time, "version.cutoff_time") if payload.cutoff_time else None
+        ),
         pause_rule=payload.pause_rule,
         online_level=payload.online_level,
         result_document=payload.result_document,
@@ -220,7 +225,10 @@ def procedures_list(
     limit: int | None = None,
 ) -> dict[str, Any]:
     unit_obj = org_selectors.unit_get(code=unit) if unit else None
-    rows = selectors.procedures_search(q=q, level=level, unit=unit_obj, sector=field)
+    # ``field`` is answered as the sector's name and given as a name on POST: accept the
+    # name here too (its slug is the sector's code; a code is its own slug)
+    sector = _sector_code(field) if field else None
+    rows = selectors.procedures_search(q=q, level=level, unit=unit_obj, sector=sector)
     return paginate(rows, keys=["code"], cursor=cursor, limit=limit, serialize=summary_out)
 
 
@@ -251,15 +259,18 @@ def procedure_create(request: HttpRequest, payload: ProcedureIn) -> Status[dict[
             fields={"level": [_("Unknown level %(level)s.") % {"level": payload.level}]},
         )
     data = version_data(payload.version)
-    sector = services.sector_ensure(code=_sector_code(payload.field), name=payload.field)
-    procedure = services.procedure_create(
-        code=payload.code,
-        name=payload.name,
-        sector=sector,
-        level=level,
-        version=data,
-        actor=official,
-    )
+    # one transaction for both services: a refused procedure (invalid version, duplicate
+    # code) must not leave behind the sector created for it
+    with transaction.atomic():
+        sector = services.sector_ensure(code=_sector_code(payload.field), name=payload.field)
+        procedure = services.procedure_create(
+            code=payload.code,
+            name=payload.name,
+            sector=sector,
+            level=level,
+            version=data,
+            actor=official,
+        )
     return Status(201, procedure_out(procedure))
 
 
@@ -353,7 +364,11 @@ class ProposalPage(Schema):
     next: str | None
 
 
-def proposal_out(p: SimplificationProposal) -> dict[str, Any]:
+def proposal_out(
+    p: SimplificationProposal, comparison: costs.Comparison | None = None
+) -> dict[str, Any]:
+    if comparison is None:
+        comparison = selectors.proposal_costs(proposal=p)
     return {
         "id": p.pk,
         "procedure": p.procedure.code,
@@ -364,7 +379,7 @@ def proposal_out(p: SimplificationProposal) -> dict[str, Any]:
         "current": p.current,
         "proposed": p.proposed,
         "rationale": p.rationale,
-        "costs": selectors.proposal_costs(proposal=p).as_dict(),
+        "costs": comparison.as_dict(),
         "implemented_version": p.implemented_version.number if p.implemented_version else None,
     }
 
@@ -405,7 +420,13 @@ def proposals_list(
         rows = rows.filter(unit=org_selectors.unit_get(code=unit))
     if status:
         rows = rows.filter(status=status)
-    return paginate(rows, keys=["pk"], cursor=cursor, limit=limit, serialize=proposal_out)
+    page = paginate(rows, keys=["pk"], cursor=cursor, limit=limit, serialize=lambda p: p)
+    # the costs of the whole page at once: one query for the income parameters, not one a row
+    comparisons = selectors.proposals_costs(proposals=page["items"])
+    return {
+        "items": [proposal_out(p, comparisons[p.pk]) for p in page["items"]],
+        "next": page["next"],
+    }
 
 
 @router.get("/proposals/{proposal_id}", response=ProposalOut, auth=AUTH, summary="A proposal")

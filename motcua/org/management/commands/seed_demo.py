@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from motcua.org.demo import DEMO_PASSWORD, load_demo_organisation
+from motcua.procedures.demo import load_demo_catalogue
 
 
 class Command(BaseCommand):
@@ -17,7 +18,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo_organisation()
+        catalogue = load_demo_catalogue()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        for unit, counts in catalogue.unit_counts.items():
+            levels = ", ".join(f"{n} {level}" for level, n in counts.by_level.items())
+            self.stdout.write(
+                f"Catalogue of unit {unit}: {counts.total} procedures ({levels}), "
+                f"{counts.proposals} proposed for simplification."
+            )
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")

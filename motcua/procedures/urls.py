@@ -1,0 +1,14 @@
+from django.urls import path
+
+from motcua.procedures import views
+
+app_name = "procedures"
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("procedures/<str:code>/", views.procedure_detail, name="procedure"),
+    path("documents/<int:pk>/template/", views.document_template, name="document_template"),
+    path("proposals/", views.proposals, name="proposals"),
+    path("proposals/new/", views.proposal_new, name="proposal_new"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+]
