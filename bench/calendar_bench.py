@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import random
 import sys
 import time
@@ -47,10 +45,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import results  # noqa: E402
 from motcua.workcalendar.engine import VN_TZ, WorkingTime  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
-BEGIN, END = "<!-- calendar_bench:begin -->", "<!-- calendar_bench:end -->"
 SEED = 20270203
 FIRST, LAST = dt.date(2020, 1, 1), dt.date(2030, 12, 31)
 OPEN, LUNCH_START, LUNCH_END, CLOSE = 7 * 3600, 11 * 3600 + 1800, 13 * 3600 + 1800, 17 * 3600
@@ -159,34 +156,15 @@ def _timed(run: Callable[[], object]) -> float:
 
 
 def machine() -> dict[str, str]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return {
-        "machine": platform.machine(),
-        "cpu": model,
-        "cores": str(os.cpu_count()),
-        "python": platform.python_version(),
+        **results.machine(),
         "numpy": np.__version__,
         "holidays": holidays.__version__,
-        "date": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
 def write_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text)
+    results.write_section("calendar_bench", section)
 
 
 def main() -> int:
@@ -306,7 +284,7 @@ def main() -> int:
     print(section)
     if not args.no_write:
         write_results(section)
-        print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+        print(f"\nwritten to {results.RESULTS.relative_to(ROOT)}")
     return 0 if passed else 1
 
 

@@ -32,7 +32,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -45,8 +44,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
-BEGIN, END = "<!-- catalogue_search_bench:begin -->", "<!-- catalogue_search_bench:end -->"
+from bench import results  # noqa: E402
+
 SEED = 20240301
 CODE_PREFIX = "B."
 SECTOR_PREFIX = "bench-"
@@ -352,40 +351,13 @@ def run_child(database_url: str, count: int, runs: int) -> dict[str, Any]:
 
 
 def machine() -> dict[str, str]:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import django
 
-    try:
-        load = Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        load = "unknown"
-    return {
-        "load": load,
-        "machine": platform.machine(),
-        "cpu": model,
-        "cores": str(os.cpu_count()),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "date": dt.datetime.now(tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
+    return {**results.machine(), "django": django.get_version()}
 
 
 def write_results(section: str) -> None:
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text)
+    results.write_section("catalogue_search_bench", section)
 
 
 def report(
@@ -466,18 +438,18 @@ def main() -> int:
         return 0
 
     info = machine()
-    results = []
+    measured = []
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
         sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        results.append(run_child(sqlite_url, args.procedures, args.runs))
+        measured.append(run_child(sqlite_url, args.procedures, args.runs))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        results.append(run_child(url, args.procedures, args.runs))
-    section, passed = report(results, args.procedures, args.runs, info)
+        measured.append(run_child(url, args.procedures, args.runs))
+    section, passed = report(measured, args.procedures, args.runs, info)
     print(section)
     if not args.no_write:
         write_results(section)
-        print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+        print(f"\nwritten to {results.RESULTS.relative_to(ROOT)}")
     return 0 if passed else 1
 
 

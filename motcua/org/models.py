@@ -172,7 +172,7 @@ class Role(models.TextChoices):
     ONE_STOP_OFFICER = "one_stop_officer", _("One-stop officer")
     HANDLING_OFFICIAL = "handling_official", _("Handling official")
     UNIT_HEAD = "unit_head", _("Unit head")
-    CHAIRMAN = "chairman", _("Chairman / Steering Committee head")
+    CHAIRMAN = "chairman", _("Chairman")
     INSPECTOR = "inspector", _("Inspector")
     LEGAL_OFFICER = "legal_officer", _("Legal officer")
     AP_CONTROL_CONTACT = "ap_control_contact", _("AP-control contact officer")

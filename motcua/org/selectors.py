@@ -219,14 +219,16 @@ def reaches_unit(*, official: Official, unit: AdministrativeUnit) -> bool:
     return has_role_over_unit(official=official, unit=unit)
 
 
-def units_reached(*, official: Official) -> QuerySet[AdministrativeUnit]:
-    """Units whose work ``official`` may see (see ``has_role_over_unit``)."""
+def units_reached(
+    *, official: Official, roles: Collection[str] | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """Units a current grant (of ``roles``, if given) reaches, as ``has_role_over_unit``."""
     units = AdministrativeUnit.objects.all()
     if not official.is_authenticated or not official.is_active:
         return units.none()
     if official.is_superuser:
         return units
-    reach = _reach(official, None)
+    reach = _reach(official, roles)
     if not reach:
         return units.none()
     return units.filter(

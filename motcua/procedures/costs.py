@@ -24,6 +24,13 @@ _VND = Decimal(1)
 _RATE = Decimal("0.01")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks ``message`` for the translation catalogue (``makemessages`` extracts it) while
+    this module stays framework-free; the messages of a CostInputError are translated
+    where they become a ValidationFailed."""
+    return message
+
+
 class CostInputError(ValueError):
     """Bad cost inputs; ``fields`` maps a dotted path to its messages."""
 
@@ -94,18 +101,18 @@ def _text(value: Decimal | None) -> str | None:
 
 def _number(raw: Any, path: str, errors: dict[str, list[str]], *, integer: bool = False) -> Decimal:
     if isinstance(raw, bool) or raw is None or raw == "":
-        errors.setdefault(path, []).append("A number is required.")
+        errors.setdefault(path, []).append(gettext_noop("A number is required."))
         return Decimal(0)
     try:
         value = Decimal(str(raw))
     except (InvalidOperation, ValueError):
-        errors.setdefault(path, []).append("Not a number.")
+        errors.setdefault(path, []).append(gettext_noop("Not a number."))
         return Decimal(0)
     if not value.is_finite() or value < 0:
-        errors.setdefault(path, []).append("Must be a number of at least 0.")
+        errors.setdefault(path, []).append(gettext_noop("Must be a number of at least 0."))
         return Decimal(0)
     if integer and value != value.to_integral_value():
-        errors.setdefault(path, []).append("Must be a whole number.")
+        errors.setdefault(path, []).append(gettext_noop("Must be a whole number."))
     return value
 
 
@@ -114,30 +121,32 @@ def parse_inputs(raw: Any, prefix: str = "") -> CostInputs:
     errors: dict[str, list[str]] = {}
     at = f"{prefix}." if prefix else ""
     if not isinstance(raw, Mapping):
-        raise CostInputError({prefix or "__all__": ["An object is required."]})
+        raise CostInputError({prefix or "__all__": [gettext_noop("An object is required.")]})
     actions: list[CitizenAction] = []
     raw_actions = raw.get("actions", [])
     if not isinstance(raw_actions, list):
-        errors[f"{at}actions"] = ["A list is required."]
+        errors[f"{at}actions"] = [gettext_noop("A list is required.")]
         raw_actions = []
     for i, item in enumerate(raw_actions):
         if not isinstance(item, Mapping):
-            errors[f"{at}actions.{i}"] = ["An object is required."]
+            errors[f"{at}actions.{i}"] = [gettext_noop("An object is required.")]
             continue
         name = str(item.get("name", "")).strip()
         if not name:
-            errors.setdefault(f"{at}actions.{i}.name", []).append("A name is required.")
+            errors.setdefault(f"{at}actions.{i}.name", []).append(
+                gettext_noop("A name is required.")
+            )
         actions.append(
             CitizenAction(name, _number(item.get("hours"), f"{at}actions.{i}.hours", errors))
         )
     fees = Decimal(0)
     raw_fees = raw.get("fees", [])
     if not isinstance(raw_fees, list):
-        errors[f"{at}fees"] = ["A list is required."]
+        errors[f"{at}fees"] = [gettext_noop("A list is required.")]
         raw_fees = []
     for i, item in enumerate(raw_fees):
         if not isinstance(item, Mapping):
-            errors[f"{at}fees.{i}"] = ["An object is required."]
+            errors[f"{at}fees.{i}"] = [gettext_noop("An object is required.")]
             continue
         fees += _number(item.get("amount_vnd"), f"{at}fees.{i}.amount_vnd", errors, integer=True)
     inputs = CostInputs(

@@ -31,7 +31,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
@@ -115,11 +114,6 @@ class ImportReport:
             )
             % counts
         )
-
-
-def sector_code(name: str) -> str:
-    """The sector code the catalogue derives from a field's name (as the API does)."""
-    return slugify(fold(name))[:40] or "khac"
 
 
 # -- import -------------------------------------------------------------------------------
@@ -296,7 +290,7 @@ def _attribute_problems(row: CatalogueRow, procedure: Procedure) -> list[str]:
 
 
 def _same_sector(sector: Sector, name: str) -> bool:
-    return fold(sector.name) == fold(name) or sector.code == sector_code(name)
+    return fold(sector.name) == fold(name) or sector.code == services.sector_code(name)
 
 
 def _content(row: CatalogueRow) -> tuple[Any, ...]:
@@ -384,7 +378,7 @@ def _apply(
             with transaction.atomic():
                 if plan.action == CREATED:
                     sector = sectors.get(fold(row.field)) or services.sector_ensure(
-                        code=sector_code(row.field), name=row.field
+                        code=services.sector_code(row.field), name=row.field
                     )
                     services.procedure_create(
                         code=row.code,

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.org.models import AdministrativeUnit, Agency, Official, Role, UnitLevel
 
@@ -219,7 +220,7 @@ class CatalogueDecision(models.Model):
         verbose_name=_("issuing unit"),
     )
     number = models.CharField(_("number"), max_length=60)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=500)
     signed_on = models.DateField(_("signed on"))
     effective_on = models.DateField(_("effective on"))
 
@@ -316,7 +317,7 @@ class SimplificationProposal(models.Model):
         related_name="simplification_proposals",
         verbose_name=_("proposing unit"),
     )
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=500)
     rationale = models.TextField(_("rationale"), blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     current = models.JSONField(_("current values"))

@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from pathlib import PurePath
 
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
@@ -18,7 +16,7 @@ from django.http import FileResponse, Http404
 from motcua.core.errors import ValidationFailed
 from motcua.core.text import fold
 from motcua.org import selectors as org_selectors
-from motcua.org.models import UNIT_WIDE_ROLES, AdministrativeUnit, Official, Role
+from motcua.org.models import Official
 from motcua.procedures import costs, selectors
 from motcua.procedures.models import (
     Procedure,
@@ -26,17 +24,6 @@ from motcua.procedures.models import (
     ProcessStep,
     RequiredDocument,
     SimplificationProposal,
-)
-
-# Who may draft and submit a proposal for a unit: the same set as the API's proposal routes.
-PROPOSERS = frozenset(
-    {
-        Role.AP_CONTROL_CONTACT,
-        Role.REFORM_ADVISOR,
-        Role.UNIT_HEAD,
-        Role.CHAIRMAN,
-        Role.ADMINISTRATOR,
-    }
 )
 
 
@@ -183,40 +170,9 @@ def proposal_visible(*, official: Official, proposal_id: int) -> SimplificationP
     return proposals_visible(official=official).filter(pk=proposal_id).first()
 
 
-def proposer_units(*, official: Official) -> QuerySet[AdministrativeUnit]:
-    """Units the official may propose for: a unit-wide proposer role reaches its unit and
-    sub-units, a unit head's role only its own unit (as ``has_role_over_unit``)."""
-    units = AdministrativeUnit.objects.select_related("level").order_by("path")
-    if not official.is_authenticated or not official.is_active:
-        return units.none()
-    if official.is_superuser:
-        return units
-    reach = [
-        Q(path__startswith=g.agency.unit.path)
-        if g.role in UNIT_WIDE_ROLES
-        else Q(path=g.agency.unit.path)
-        for g in org_selectors.role_grants_current(official=official)
-        if g.role in PROPOSERS
-    ]
-    return units.filter(reduce(or_, reach)) if reach else units.none()
-
-
-def may_propose(*, official: Official, unit: AdministrativeUnit) -> bool:
-    return org_selectors.has_role_over_unit(official=official, unit=unit, roles=PROPOSERS)
-
-
-def proposal_action_allowed(
-    *, official: Official, proposal: SimplificationProposal, action: str
-) -> bool:
-    """The API's rule: submit (proposers), approve / reject / reopen (the unit's chairman),
-    implement (catalogue administrators, since it creates the procedure's new version)."""
-    if action == "implement":
-        return org_selectors.can_edit_catalogue(official=official)
-    if action in {"approve", "reject", "reopen"}:
-        return org_selectors.has_role_over_unit(
-            official=official, unit=proposal.unit, roles={Role.CHAIRMAN}
-        )
-    return may_propose(official=official, unit=proposal.unit)
+proposer_units = selectors.proposer_units
+may_propose = selectors.may_propose
+proposal_action_allowed = selectors.proposal_action_allowed
 
 
 def comparisons_for(

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.core.text import fold
-from motcua.org.models import AdministrativeUnit
+from motcua.org import selectors as org_selectors
+from motcua.org.models import AdministrativeUnit, Official, Role
 from motcua.procedures import costs
 from motcua.procedures.models import (
     IncomeParameter,
@@ -165,7 +166,8 @@ def _compare(monthly_income_vnd: int, current: object, proposed: object) -> cost
         try:
             parsed.append(costs.parse_inputs(raw, name))
         except costs.CostInputError as exc:
-            errors.update(exc.fields)
+            # the messages are marked with gettext_noop in costs.py: translated here
+            errors.update({k: [_(m) for m in v] for k, v in exc.fields.items()})
     if errors:
         raise ValidationFailed(
             "proposal.invalid_costs", _("The cost inputs are invalid."), fields=errors
@@ -197,3 +199,43 @@ def proposals_in(*, unit: AdministrativeUnit) -> QuerySet[SimplificationProposal
     return SimplificationProposal.objects.filter(unit__path__startswith=unit.path).select_related(
         "procedure", "unit"
     )
+
+
+# Who may draft and submit a proposal for a unit (the API and the pages share this rule).
+PROPOSERS = frozenset(
+    {
+        Role.AP_CONTROL_CONTACT,
+        Role.REFORM_ADVISOR,
+        Role.UNIT_HEAD,
+        Role.CHAIRMAN,
+        Role.ADMINISTRATOR,
+    }
+)
+
+
+def proposer_units(*, official: Official) -> QuerySet[AdministrativeUnit]:
+    """Units ``official`` may propose for: a unit-wide proposer role reaches its unit and
+    sub-units, a unit head's role its own unit."""
+    return (
+        org_selectors.units_reached(official=official, roles=PROPOSERS)
+        .select_related("level")
+        .order_by("path")
+    )
+
+
+def may_propose(*, official: Official, unit: AdministrativeUnit) -> bool:
+    return org_selectors.has_role_over_unit(official=official, unit=unit, roles=PROPOSERS)
+
+
+def proposal_action_allowed(
+    *, official: Official, proposal: SimplificationProposal, action: str
+) -> bool:
+    """submit (proposers), approve / reject / reopen (the unit's chairman), implement
+    (catalogue administrators: it creates the procedure's new version)."""
+    if action == "implement":
+        return org_selectors.can_edit_catalogue(official=official)
+    if action in {"approve", "reject", "reopen"}:
+        return org_selectors.has_role_over_unit(
+            official=official, unit=proposal.unit, roles={Role.CHAIRMAN}
+        )
+    return may_propose(official=official, unit=proposal.unit)

@@ -11,9 +11,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.errors import Conflict, ValidationFailed
+from motcua.core.text import fold
 from motcua.org.models import AdministrativeUnit, Agency, Official, Role, UnitLevel
 from motcua.procedures import costs
 from motcua.procedures.models import (
@@ -196,6 +199,12 @@ def _write_parts(version: ProcedureVersion, data: VersionData) -> None:
         )
         for i, s in enumerate(data.steps)
     )
+
+
+def sector_code(name: str) -> str:
+    """The code of the sector named ``name`` (folded, slugified), as the API and the
+    import derive it."""
+    return slugify(fold(name))[:40] or "khac"
 
 
 def sector_ensure(*, code: str, name: str) -> Sector:
@@ -401,7 +410,8 @@ def _check_costs(current: Any, proposed: Any) -> None:
         try:
             costs.parse_inputs(raw, name)
         except costs.CostInputError as exc:
-            errors.update(exc.fields)
+            # the messages are marked with gettext_noop in costs.py: translated here
+            errors.update({k: [_(m) for m in v] for k, v in exc.fields.items()})
     _check_changes(proposed, errors)
     if errors:
         raise ValidationFailed(
@@ -520,6 +530,15 @@ PROPOSAL_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+ACTION_LABELS = {
+    "submit": pgettext_lazy("proposal action", "submit"),
+    "approve": pgettext_lazy("proposal action", "approve"),
+    "reject": pgettext_lazy("proposal action", "reject"),
+    "reopen": pgettext_lazy("proposal action", "reopen"),
+    "implement": pgettext_lazy("proposal action", "implement"),
+}
+
+
 @transaction.atomic
 def proposal_act(
     *,
@@ -545,8 +564,8 @@ def proposal_act(
     if locked.status not in sources:
         raise Conflict(
             "proposal.invalid_transition",
-            _("A %(status)s proposal cannot be %(action)s.")
-            % {"status": locked.get_status_display(), "action": action},
+            _("A proposal in the state “%(status)s” cannot take the action “%(action)s”.")
+            % {"status": locked.get_status_display(), "action": ACTION_LABELS[action]},
         )
     if action == "implement":
         if effective_from is None:

@@ -423,7 +423,7 @@ def parse_row(row: SheetRow) -> tuple[CatalogueRow | None, list[str]]:
     if unit is None:
         problems.append(
             _("time_limit_unit must be working_days or working_hours, not %(value)s")
-            % {"value": unit_text or "empty"}
+            % {"value": unit_text or _("empty")}
         )
     cutoff = _time_cell(cells.get("cutoff_time"), problems)
     pause = _choice(cells.get("pause_rule"), "pause_rule", PauseRule.values, "pause", problems)

@@ -401,7 +401,7 @@ def test_an_action_from_the_wrong_state_is_reported_and_changes_nothing(
     client = as_official(world.dl_chutich)
     url = f"/catalogue/proposals/{catalogue.draft.pk}/"
     response = client.post(url, {"action": "approve"}, follow=True)
-    assert "cannot be approve" in text(response)
+    assert "cannot take the action “approve”" in text(response)
     catalogue.draft.refresh_from_db()
     assert catalogue.draft.status == ProposalStatus.DRAFT
 

@@ -15,6 +15,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from motcua.procedures import services
+from tests.conftest import PASSWORD
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 VI_PO = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
 
@@ -168,3 +171,61 @@ def test_api_messages_follow_accept_language(client: Client, language: str, mess
     response = client.get("/api/v1/units", headers={"accept-language": language})
     assert response.status_code == 401
     assert response.json()["error"] == {"code": "auth.required", "message": message}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "title", "required", "whole"),
+    [
+        (
+            "vi",
+            "Số liệu tính chi phí tuân thủ không hợp lệ.",
+            "Phải nhập một số.",
+            "Phải là số nguyên.",
+        ),
+        ("en", "The cost inputs are invalid.", "A number is required.", "Must be a whole number."),
+    ],
+)
+def test_compliance_cost_messages_follow_accept_language(
+    client: Client, world: Any, language: str, title: str, required: str, whole: str
+) -> None:
+    """The messages of the framework-free cost module are translated where they become a
+    ValidationFailed, in the language of the request."""
+    services.income_parameter_set(year=2025, monthly_income_vnd=5_280_000, source="GSO 2024")
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": world.dl_admin.username, "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    side = {"actions": [{"name": "Nộp hồ sơ", "hours": 2}], "subjects_per_year": 100}
+    response = client.post(
+        "/api/v1/compliance-cost",
+        {
+            "year": 2025,
+            "current": {**side, "subjects_per_year": None},
+            "proposed": {**side, "fees": [{"name": "Lệ phí", "amount_vnd": "1.5"}]},
+        },
+        content_type="application/json",
+        headers={"authorization": f"Bearer {token}", "accept-language": language},
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["message"] == title
+    assert error["fields"] == {
+        "current.subjects_per_year": [required],
+        "proposed.fees.0.amount_vnd": [whole],
+    }
+
+
+@pytest.mark.django_db
+def test_catalogue_pages_in_vietnamese_by_default(client: Client, world: Any) -> None:
+    client.force_login(world.dl_admin)
+    page = client.get("/catalogue/").content.decode()
+    assert "Danh mục thủ tục hành chính" in page
+    assert "Procedure catalogue" not in page
+    page = client.get("/catalogue/proposals/").content.decode()
+    assert "Phương án đơn giản hóa" in page
+    assert "Simplification proposals" not in page
+    page = Client().get("/portal/").content.decode()
+    assert "Tra cứu thủ tục hành chính" in page
+    assert "Find an administrative procedure" not in page

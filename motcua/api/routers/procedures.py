@@ -22,7 +22,7 @@ from motcua.api.pagination import paginate
 from motcua.api.timeparse import parse_aware, parse_clock, parse_date
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Agency, Official, Role
+from motcua.org.models import Agency, Official
 from motcua.procedures import costs, selectors, services
 from motcua.procedures.models import Procedure, ProcedureVersion, SimplificationProposal
 
@@ -227,7 +227,7 @@ def procedures_list(
     unit_obj = org_selectors.unit_get(code=unit) if unit else None
     # ``field`` is answered as the sector's name and given as a name on POST: accept the
     # name here too (its slug is the sector's code; a code is its own slug)
-    sector = _sector_code(field) if field else None
+    sector = services.sector_code(field) if field else None
     rows = selectors.procedures_search(q=q, level=level, unit=unit_obj, sector=sector)
     return paginate(rows, keys=["code"], cursor=cursor, limit=limit, serialize=summary_out)
 
@@ -262,7 +262,9 @@ def procedure_create(request: HttpRequest, payload: ProcedureIn) -> Status[dict[
     # one transaction for both services: a refused procedure (invalid version, duplicate
     # code) must not leave behind the sector created for it
     with transaction.atomic():
-        sector = services.sector_ensure(code=_sector_code(payload.field), name=payload.field)
+        sector = services.sector_ensure(
+            code=services.sector_code(payload.field), name=payload.field
+        )
         procedure = services.procedure_create(
             code=payload.code,
             name=payload.name,
@@ -272,14 +274,6 @@ def procedure_create(request: HttpRequest, payload: ProcedureIn) -> Status[dict[
             actor=official,
         )
     return Status(201, procedure_out(procedure))
-
-
-def _sector_code(name: str) -> str:
-    from django.utils.text import slugify
-
-    from motcua.core.text import fold
-
-    return slugify(fold(name))[:40] or "khac"
 
 
 @router.post(
@@ -384,15 +378,6 @@ def proposal_out(
     }
 
 
-_PROPOSERS = {
-    Role.AP_CONTROL_CONTACT,
-    Role.REFORM_ADVISOR,
-    Role.UNIT_HEAD,
-    Role.CHAIRMAN,
-    Role.ADMINISTRATOR,
-}
-
-
 def _proposal_visible(official: Official, proposal_id: int) -> SimplificationProposal:
     found = (
         SimplificationProposal.objects.select_related("procedure", "unit", "implemented_version")
@@ -439,7 +424,7 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> Status[dict[st
     official = actor(request)
     procedure = selectors.procedure_get(code=payload.procedure)
     unit = org_selectors.unit_get(code=payload.unit)
-    if not org_selectors.has_role_over_unit(official=official, unit=unit, roles=_PROPOSERS):
+    if not selectors.may_propose(official=official, unit=unit):
         raise PermissionDenied("auth.forbidden", _("You may not propose for this unit."))
     proposal = services.proposal_create(
         actor=official,
@@ -462,16 +447,9 @@ def proposal_action(
     (catalogue administrators: it creates the procedure's new version)."""
     official = actor(request)
     proposal = _proposal_visible(official, proposal_id)
-    if payload.action == "implement":
-        allowed = org_selectors.can_edit_catalogue(official=official)
-    elif payload.action in {"approve", "reject", "reopen"}:
-        allowed = org_selectors.has_role_over_unit(
-            official=official, unit=proposal.unit, roles={Role.CHAIRMAN}
-        )
-    else:
-        allowed = org_selectors.has_role_over_unit(
-            official=official, unit=proposal.unit, roles=_PROPOSERS
-        )
+    allowed = selectors.proposal_action_allowed(
+        official=official, proposal=proposal, action=payload.action
+    )
     if not allowed:
         raise PermissionDenied("auth.forbidden", _("You may not do this to the proposal."))
     services.proposal_act(

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('org', '0004_role_label_steering_head'),
+        ('org', '0003_unit_levels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
                 ('name', models.CharField(max_length=300, verbose_name='step')),
-                ('role', models.CharField(blank=True, choices=[('one_stop_officer', 'One-stop officer'), ('handling_official', 'Handling official'), ('unit_head', 'Unit head'), ('chairman', 'Chairman / Steering Committee head'), ('inspector', 'Inspector'), ('legal_officer', 'Legal officer'), ('ap_control_contact', 'AP-control contact officer'), ('reform_advisor', 'CCHC advisor'), ('administrator', 'Administrator')], max_length=30, verbose_name='role')),
+                ('role', models.CharField(blank=True, choices=[('one_stop_officer', 'One-stop officer'), ('handling_official', 'Handling official'), ('unit_head', 'Unit head'), ('chairman', 'Chairman'), ('inspector', 'Inspector'), ('legal_officer', 'Legal officer'), ('ap_control_contact', 'AP-control contact officer'), ('reform_advisor', 'CCHC advisor'), ('administrator', 'Administrator')], max_length=30, verbose_name='role')),
                 ('hours', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='working hours')),
                 ('agency', models.ForeignKey(blank=True, help_text='Empty: the agency that received the dossier or that the role names', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='agency')),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='procedures.procedureversion')),
