@@ -6,8 +6,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from pathlib import PurePath
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -318,6 +320,48 @@ def version_update(*, version: ProcedureVersion, data: VersionData) -> Procedure
     locked.documents.all().delete()
     locked.steps.all().delete()
     _write_parts(locked, data)
+    return locked
+
+
+# Blank forms the applicant fills in: office documents and PDFs, at most 5 MB.
+TEMPLATE_EXTENSIONS = frozenset({".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods"})
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+
+
+@transaction.atomic
+def document_template_attach(
+    *, document: RequiredDocument, upload: UploadedFile
+) -> RequiredDocument:
+    """Attach the blank form of a required document.
+
+    A version used by dossiers is frozen: its form may be added where it had none, never
+    replaced. The file keeps its name; the storage never overwrites another file.
+    """
+    locked = (
+        RequiredDocument.objects.select_for_update().select_related("version").get(pk=document.pk)
+    )
+    if locked.template and locked.version.is_frozen:
+        raise Conflict(
+            "procedure.version_in_use",
+            _("This version is used by dossiers: its form cannot be replaced."),
+        )
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    if extension not in TEMPLATE_EXTENSIONS:
+        raise ValidationFailed(
+            "procedure.bad_template",
+            _("A form must be one of: %(types)s.")
+            % {"types": ", ".join(sorted(TEMPLATE_EXTENSIONS))},
+            fields={"template": [_("Unsupported file type.")]},
+        )
+    if not upload.size or upload.size > TEMPLATE_MAX_BYTES:
+        raise ValidationFailed(
+            "procedure.bad_template",
+            _("A form must be a non-empty file of at most 5 MB."),
+            fields={"template": [_("Empty or too large.")]},
+        )
+    locked.template.save(name, upload, save=False)
+    locked.save(update_fields=["template"])
     return locked
 
 

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("procedures/<str:code>/", views.procedure_detail, name="procedure"),
     path("documents/<int:pk>/template/", views.document_template, name="document_template"),
+    path(
+        "documents/<int:pk>/template/upload/",
+        views.document_template_upload,
+        name="document_template_upload",
+    ),
     path("proposals/", views.proposals, name="proposals"),
     path("proposals/new/", views.proposal_new, name="proposal_new"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),

@@ -18,9 +18,10 @@ from django.http import (
     HttpResponseForbidden,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from motcua.org import selectors as org_selectors
@@ -36,6 +37,7 @@ from motcua.procedures.models import (
     Procedure,
     ProposalStatus,
     Publication,
+    RequiredDocument,
     SimplificationProposal,
 )
 
@@ -121,8 +123,37 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "publications": publications,
             "proposals": pages.proposals_visible(official=official).filter(procedure=procedure),
             "may_propose": pages.proposer_units(official=official).exists(),
+            "may_edit_catalogue": org_selectors.can_edit_catalogue(official=official),
         },
     )
+
+
+@login_required
+@require_POST
+def document_template_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A catalogue administrator attaches the blank form of a required document."""
+    official = _official(request)
+    if not org_selectors.can_edit_catalogue(official=official):
+        return HttpResponseForbidden(_("Only administrators of a province edit the catalogue."))
+    document = RequiredDocument.objects.select_related("version__procedure").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    upload = request.FILES.get("template")
+    back = (
+        reverse("procedures:procedure", args=[document.version.procedure.code])
+        + f"?version={document.version.number}"
+    )
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return redirect(back)
+    try:
+        services.document_template_attach(document=document, upload=upload)
+    except DomainError as exc:
+        details = [m for field_messages in exc.fields.values() for m in field_messages]
+        messages.error(request, "; ".join([exc.message, *details]))
+    else:
+        messages.success(request, _("The form was attached."))
+    return redirect(back)
 
 
 @login_required

@@ -12,13 +12,14 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.auth import AUTH, actor
-from motcua.core.errors import PermissionDenied, ValidationFailed
+from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
-from motcua.procedures import imports, selectors, spreadsheet
+from motcua.procedures import imports, selectors, services, spreadsheet
+from motcua.procedures.models import RequiredDocument
 
 router = Router(tags=["procedures"])
 
@@ -87,3 +88,34 @@ def catalogue_export(
     name = f"catalogue-{timezone.localdate().isoformat()}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class TemplateOut(Schema):
+    document: str
+    template: str
+
+
+@router.post(
+    "/procedures/{code}/versions/{number}/documents/{position}/template",
+    response={201: TemplateOut},
+    auth=AUTH,
+    summary="Attach the blank form of a required document (catalogue administrators)",
+)
+def document_template(
+    request: HttpRequest, code: str, number: int, position: int, file: File[UploadedFile]
+) -> Status[dict[str, str]]:
+    """``position`` counts the version's documents from 1, in their order."""
+    official = actor(request)
+    if not org_selectors.can_edit_catalogue(official=official):
+        raise PermissionDenied(
+            "auth.forbidden", _("Only administrators of a province edit the catalogue.")
+        )
+    procedure = selectors.procedure_get(code=code)
+    documents = RequiredDocument.objects.filter(
+        version__procedure=procedure, version__number=number
+    ).order_by("position")
+    found = list(documents[position - 1 : position]) if position >= 1 else []
+    if not found:
+        raise NotFound("procedure.document_not_found", _("No such document in that version."))
+    attached = services.document_template_attach(document=found[0], upload=file)
+    return Status(201, {"document": attached.name, "template": attached.template.name or ""})
