@@ -1,4 +1,4 @@
-"""Forms of the catalogue pages: the catalogue's filters and the proposal editor.
+"""Forms of the catalogue pages: the catalogue's filters, the proposal editor and the import.
 
 The editor's inputs are Django forms and formsets (rows of citizen actions, fees and
 documents), turned into the JSON a proposal stores (see ``costs.parse_inputs``). Errors
@@ -8,17 +8,21 @@ and field that produced that place, so they show next to the input.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.core import signing
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from motcua.org.models import AdministrativeUnit, UnitLevel
+from motcua.procedures import spreadsheet
 from motcua.procedures.models import LimitUnit, OnlineLevel, Procedure, Sector
 
 SIDES = ("current", "proposed")
@@ -379,3 +383,167 @@ class ProposalEditor:
                     self.form.add_error(None, text)
         if not fields:
             self.form.add_error(None, message)
+
+
+# -- the catalogue import page -------------------------------------------------------------
+
+
+class CatalogueImportForm(forms.Form):
+    """A catalogue spreadsheet: checked first (a dry run); imported when the form carries
+    the signed token of a clean check of the same file by the same official.
+
+    Nothing is kept on the server between the check and the import: the page that shows
+    the check's report asks for the file again and holds, in a hidden field, the file's
+    SHA-256 signed with the secret key (so any application process can verify it)."""
+
+    SALT = "motcua.procedures.catalogue-import"
+    TOKEN_MAX_AGE = 2 * 60 * 60  # seconds a check stands for the import
+
+    file = forms.FileField(
+        label=_("Catalogue spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "One row per procedure, the first row naming the columns, as in the export. "
+            "Checking the file writes nothing."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    checked = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, official_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.official_id = official_id
+        self.sheet: spreadsheet.Sheet | None = None
+        self.digest = ""
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            spreadsheet.check_file_size(upload.size)
+            data = upload.read()
+            self.sheet = spreadsheet.read_catalogue(data, upload.name or "")
+        except spreadsheet.UnreadableFile as exc:
+            raise forms.ValidationError(exc.message) from None
+        self.digest = hashlib.sha256(data).hexdigest()
+        return upload
+
+    def token(self) -> str:
+        """The proof that this file was checked (valid form only)."""
+        return signing.dumps({"sha256": self.digest, "by": self.official_id}, salt=self.SALT)
+
+    def confirmed(self) -> bool:
+        """Whether the form carries a recent token of a check of this very file."""
+        raw = self.cleaned_data.get("checked") or ""
+        if not raw:
+            return False
+        try:
+            found = signing.loads(raw, salt=self.SALT, max_age=self.TOKEN_MAX_AGE)
+        except signing.BadSignature:  # also an expired one
+            return False
+        return found == {"sha256": self.digest, "by": self.official_id}
+
+    def confirming(self, name: str) -> CatalogueImportForm:
+        """The form of the import after a clean check: the same file, chosen again."""
+        form = CatalogueImportForm(official_id=self.official_id, initial={"checked": self.token()})
+        form.fields["file"].label = _("Choose the same file again")
+        form.fields["file"].help_text = _(
+            "Checked: %(name)s. For safety the browser does not keep the file: choose it "
+            "again to import it; a different file is only checked."
+        ) % {"name": name}
+        return form
+
+
+# -- publication decisions -----------------------------------------------------------------
+
+
+def procedure_codes(text: str) -> list[str]:
+    """Codes typed one per line or separated by commas (or semicolons, or blanks), in
+    order, each once."""
+    return list(dict.fromkeys(re.split(r"[\s,;]+", text.strip()))) if text.strip() else []
+
+
+class DecisionForm(forms.Form):
+    unit = UnitChoiceField(
+        label=_("Issuing unit"), queryset=AdministrativeUnit.objects.none(), to_field_name="code"
+    )
+    number = forms.CharField(
+        label=_("Decision number"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"placeholder": "1234/QĐ-UBND"}),
+    )
+    title = forms.CharField(
+        label=_("Summary of the decision"),
+        max_length=500,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Publishing the list of administrative procedures of…")}
+        ),
+    )
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    effective_on = forms.DateField(
+        label=_("Effective on"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        help_text=_("The procedures are resolved by the units from this day."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[AdministrativeUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class PublicationRowForm(RowForm):
+    """Procedures one unit (and, where named, one of its agencies) resolves."""
+
+    row_fields = ("unit", "agency", "procedures")
+    unit = UnitChoiceField(
+        label=_("Resolving unit"),
+        queryset=AdministrativeUnit.objects.none(),
+        to_field_name="code",
+        empty_label=_("Choose a unit"),
+    )
+    agency = forms.ChoiceField(label=_("Resolving agency (optional)"), required=False)
+    procedures = forms.CharField(
+        label=_("Procedure codes"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1.001193\n2.000720"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[AdministrativeUnit],
+        agencies: Sequence[tuple[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["agency"].choices = [("", _("The unit as a whole")), *agencies]  # type: ignore[attr-defined]
+
+    def clean_procedures(self) -> list[str]:
+        codes = procedure_codes(self.cleaned_data["procedures"])
+        if not codes:
+            raise forms.ValidationError(_("List at least one procedure."))
+        return codes
+
+
+class PublicationFormSet(RowFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if not any(f.errors for f in self.forms) and not self.live_forms():
+            raise forms.ValidationError(_("Publish at least one procedure for a unit."))
+
+    def rows(self) -> list[tuple[list[str], str, str | None]]:
+        """The live rows as the service takes them: (codes, unit code, agency code)."""
+        return [
+            (
+                f.cleaned_data["procedures"],
+                f.cleaned_data["unit"].code,
+                f.cleaned_data["agency"] or None,
+            )
+            for f in self.live_forms()
+        ]
+
+
+PublicationRows = cast(
+    type[PublicationFormSet],
+    forms.formset_factory(PublicationRowForm, formset=PublicationFormSet, extra=2, can_delete=True),
+)

@@ -17,6 +17,7 @@ from motcua.org import selectors as org_selectors
 from motcua.org.models import AdministrativeUnit, Official, Role
 from motcua.procedures import costs
 from motcua.procedures.models import (
+    CatalogueDecision,
     IncomeParameter,
     LimitUnit,
     Procedure,
@@ -239,3 +240,36 @@ def proposal_action_allowed(
             official=official, unit=proposal.unit, roles={Role.CHAIRMAN}
         )
     return may_propose(official=official, unit=proposal.unit)
+
+
+# -- publication decisions -----------------------------------------------------------------
+
+
+def decisions_visible(*, official: Official) -> QuerySet[CatalogueDecision]:
+    """Decisions an official may read: issued by a unit their roles reach, or publishing
+    procedures for one (a district sees the province's decisions that concern it)."""
+    reached = org_selectors.units_reached(official=official).values("pk")
+    concerning = Publication.objects.filter(unit__in=reached).values("decision_id")
+    return CatalogueDecision.objects.select_related("unit").filter(
+        Q(unit__in=reached) | Q(pk__in=concerning)
+    )
+
+
+def decisions_counted(rows: QuerySet[CatalogueDecision]) -> QuerySet[CatalogueDecision]:
+    """``rows``, newest first, each with how many procedures it published, for how many
+    units, in how many publications (one query for a whole page)."""
+    return rows.annotate(
+        procedure_count=Count("publications__procedure", distinct=True),
+        unit_count=Count("publications__unit", distinct=True),
+        publication_count=Count("publications"),
+    ).order_by("-signed_on", "-pk")
+
+
+def decision_issuers(*, official: Official) -> QuerySet[AdministrativeUnit]:
+    """Units ``official`` may record a decision for, in tree order: those
+    ``org_selectors.can_administer_unit`` allows (an administrator's unit and sub-units)."""
+    return (
+        org_selectors.units_reached(official=official, roles={Role.ADMINISTRATOR})
+        .select_related("level")
+        .order_by("path")
+    )

@@ -372,19 +372,36 @@ def version_mark_used(*, version: ProcedureVersion, at: datetime | None = None) 
     )
 
 
+def _decision_errors(*, number: str, title: str, signed_on: date, effective_on: date) -> Errors:
+    """What is wrong with a decision's own fields, keyed by field."""
+    errors: Errors = {}
+    if not number.strip():
+        errors["number"] = [_("Required.")]
+    if not title.strip():
+        errors["title"] = [_("Required.")]
+    if effective_on < signed_on:
+        errors["effective_on"] = [_("Before the signing date.")]
+    return errors
+
+
 @transaction.atomic
 def decision_create(
     *, unit: AdministrativeUnit, number: str, title: str, signed_on: date, effective_on: date
 ) -> CatalogueDecision:
-    if not number.strip() or not title.strip():
+    errors = _decision_errors(
+        number=number, title=title, signed_on=signed_on, effective_on=effective_on
+    )
+    if "number" in errors or "title" in errors:
         raise ValidationFailed(
-            "procedure.invalid_decision", _("A decision needs a number and a title.")
+            "procedure.invalid_decision",
+            _("A decision needs a number and a title."),
+            fields=errors,
         )
-    if effective_on < signed_on:
+    if errors:
         raise ValidationFailed(
             "procedure.invalid_decision",
             _("A decision cannot take effect before it is signed."),
-            fields={"effective_on": [_("Before the signing date.")]},
+            fields=errors,
         )
     decision, created = CatalogueDecision.objects.get_or_create(
         unit=unit,
@@ -434,6 +451,90 @@ def procedures_publish(
     ]
     Publication.objects.bulk_create(rows)
     return len(rows)
+
+
+# (procedure codes, resolving unit code, resolving agency code or None)
+PublicationRow = tuple[Sequence[str], str, str | None]
+
+
+@dataclass(frozen=True)
+class DecisionRecorded:
+    decision: CatalogueDecision
+    published: int  # publications added (a procedure already published there is skipped)
+
+
+def _publication_errors(
+    issuing: AdministrativeUnit, rows: Sequence[PublicationRow]
+) -> tuple[Errors, dict[str, Procedure], dict[str, AdministrativeUnit], dict[str, Agency]]:
+    """Every code of ``rows`` resolved in three queries, and what is wrong with each row
+    keyed ``publications.<row>.procedures|unit|agency``."""
+    procedures = {
+        p.code: p for p in Procedure.objects.filter(code__in={c for row in rows for c in row[0]})
+    }
+    units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in={r[1] for r in rows})}
+    agencies = {a.code: a for a in Agency.objects.filter(code__in={r[2] for r in rows if r[2]})}
+    errors: Errors = {}
+    for i, (codes, unit_code, agency_code) in enumerate(rows):
+        at = f"publications.{i}"
+        if not codes:
+            errors[f"{at}.procedures"] = [_("List at least one procedure.")]
+        missing = sorted(set(codes) - procedures.keys())
+        if missing:
+            errors[f"{at}.procedures"] = [
+                _("Unknown procedure %(code)s.") % {"code": c} for c in missing
+            ]
+        unit = units.get(unit_code)
+        if unit is None:
+            errors[f"{at}.unit"] = [_("Unknown unit %(code)r.") % {"code": unit_code}]
+        elif not unit.path.startswith(issuing.path):
+            errors[f"{at}.unit"] = [
+                _("A decision publishes procedures only for its own unit and sub-units.")
+            ]
+        agency = agencies.get(agency_code) if agency_code else None
+        if agency_code and agency is None:
+            errors[f"{at}.agency"] = [_("Unknown agency %(code)r.") % {"code": agency_code}]
+        elif agency is not None and unit is not None and agency.unit_id != unit.pk:
+            errors[f"{at}.agency"] = [_("The agency belongs to another unit.")]
+    return errors, procedures, units, agencies
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    unit: AdministrativeUnit,
+    number: str,
+    title: str,
+    signed_on: date,
+    effective_on: date,
+    publications: Sequence[PublicationRow],
+) -> DecisionRecorded:
+    """Record a decision of ``unit`` and the procedures it publishes for each of its units
+    (and their agencies), given by code. All or nothing: every error of the decision and
+    of its rows is reported at once, and nothing is written unless there is none; a number
+    the unit already used is a ``procedure.duplicate_decision`` conflict. The API and the
+    page both record decisions through here."""
+    errors = _decision_errors(
+        number=number, title=title, signed_on=signed_on, effective_on=effective_on
+    )
+    found, procedures, units, agencies = _publication_errors(unit, publications)
+    errors.update(found)
+    if errors:
+        raise ValidationFailed(
+            "procedure.invalid_decision", _("The decision is invalid."), fields=errors
+        )
+    decision = decision_create(
+        unit=unit, number=number, title=title, signed_on=signed_on, effective_on=effective_on
+    )
+    published = sum(
+        procedures_publish(
+            decision=decision,
+            procedures=[procedures[c] for c in codes],
+            unit=units[unit_code],
+            agency=agencies[agency_code] if agency_code else None,
+        )
+        for codes, unit_code, agency_code in publications
+    )
+    return DecisionRecorded(decision=decision, published=published)
 
 
 @transaction.atomic
@@ -650,9 +751,7 @@ def _implement(
         fees=[FeeData(str(f["name"]), int(Decimal(str(f["amount_vnd"])))) for f in fees]
         if isinstance(fees, list)
         else [FeeData(f.name, f.amount_vnd) for f in base.fees.all()],
-        documents=[DocumentData(str(d["name"]), bool(d.get("mandatory", True))) for d in documents]
-        if isinstance(documents, list)
-        else [DocumentData(d.name, d.mandatory, d.form, d.count) for d in base.documents.all()],
+        documents=_proposed_documents(documents, list(base.documents.all())),
         steps=_fitted_steps(
             list(base.steps.all()),
             limit_hours(
@@ -662,6 +761,27 @@ def _implement(
         ),
     )
     return version_add(procedure=proposal.procedure, data=data, actor=actor)
+
+
+def _proposed_documents(proposed: Any, base: list[RequiredDocument]) -> list[DocumentData]:
+    """The proposal's documents (or the base version's when it lists none); a document the
+    base version already had keeps its form and number of copies."""
+    if not isinstance(proposed, list):
+        return [DocumentData(d.name, d.mandatory, d.form, d.count) for d in base]
+    known = {d.name.strip().casefold(): d for d in base}
+    result = []
+    for item in proposed:
+        name = str(item["name"]).strip()
+        before = known.get(name.casefold())
+        result.append(
+            DocumentData(
+                name,
+                bool(item.get("mandatory", True)),
+                before.form if before else DocumentForm.ANY,
+                before.count if before else 1,
+            )
+        )
+    return result
 
 
 def _fitted_steps(steps: list[ProcessStep], allowed: Decimal) -> list[StepData]:

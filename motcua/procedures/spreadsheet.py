@@ -75,6 +75,7 @@ MAX_LENGTH = {
 MAX_NUMBER = Decimal("99999.99")  # DecimalField(max_digits=7, decimal_places=2)
 MAX_COPIES = 1000
 MAX_ROWS = 50_000
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the API's and the import page's upload limit
 ITEM_SEPARATORS = frozenset(";\n\r")
 SPECIALS = frozenset("\\;|=*\n\r")
 
@@ -87,6 +88,14 @@ class UnreadableFile(ValidationFailed):
 
     def __init__(self, message: str) -> None:
         super().__init__("procedure.import_unreadable", message)
+
+
+def check_file_size(size: int | None) -> None:
+    """Refuse a file over ``MAX_FILE_BYTES`` before reading it."""
+    if size is not None and size > MAX_FILE_BYTES:
+        raise UnreadableFile(
+            _("The file is larger than %(mb)s MB: split it.") % {"mb": MAX_FILE_BYTES >> 20}
+        )
 
 
 @dataclass(frozen=True)

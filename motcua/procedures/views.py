@@ -4,6 +4,7 @@ The citizens' catalogue is in ``motcua.portal``."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
@@ -20,17 +21,23 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from motcua.org import selectors as org_selectors
-from motcua.org.models import AdministrativeUnit, Official, UnitLevel
-from motcua.procedures import pages, selectors, services
+from motcua.org.models import AdministrativeUnit, Agency, Official, UnitLevel
+from motcua.procedures import imports, pages, selectors, services
 from motcua.procedures.forms import (
     CatalogueFilterForm,
+    CatalogueImportForm,
+    DecisionForm,
     ProposalActionForm,
     ProposalEditor,
+    PublicationFormSet,
+    PublicationRows,
     json_number,
 )
 from motcua.procedures.models import (
@@ -85,10 +92,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     by_level = [
         (lv, found[lv.code]) for lv in UnitLevel.objects.all() if found and lv.code in found
     ]
+    # the export takes the unit and level shown (not the search words or the sector)
+    shown = {name: chosen.code for name, chosen in (("unit", unit), ("level", level)) if chosen}
+    export_url = reverse("api:catalogue_export")
+    exports = [(f, f"{export_url}?{urlencode({'format': f, **shown})}") for f in ("xlsx", "csv")]
     return render(
         request,
         "procedures/catalogue.html",
-        {"form": form, "page": page, "unit": unit, "counts": counts, "by_level": by_level},
+        {
+            "form": form,
+            "page": page,
+            "unit": unit,
+            "counts": counts,
+            "by_level": by_level,
+            "exports": exports,
+            "may_edit_catalogue": org_selectors.can_edit_catalogue(official=_official(request)),
+        },
     )
 
 
@@ -121,6 +140,12 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "in_force": in_force,
             "timeline": pages.timeline(procedure=procedure, version=version) if version else None,
             "publications": publications,
+            # the decisions the official may open (linked), among those publishing it
+            "decisions_open": set(
+                selectors.decisions_visible(official=official)
+                .filter(pk__in=publications.values("decision_id"))
+                .values_list("pk", flat=True)
+            ),
             "proposals": pages.proposals_visible(official=official).filter(procedure=procedure),
             "may_propose": pages.proposer_units(official=official).exists(),
             "may_edit_catalogue": org_selectors.can_edit_catalogue(official=official),
@@ -404,4 +429,210 @@ def _render_editor(
             "procedure": procedure,
             "comparison": comparison,
         },
+    )
+
+
+# -- the catalogue spreadsheet -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_import_page(request: HttpRequest) -> HttpResponse:
+    """A catalogue administrator checks a spreadsheet (a dry run: the report of what it
+    would create, version and reject), then imports it by choosing the same file again;
+    the import writes every row or none. See ``CatalogueImportForm`` for the check's token."""
+    official = _official(request)
+    if not org_selectors.can_edit_catalogue(official=official):
+        return HttpResponseForbidden(_("Only administrators of a province edit the catalogue."))
+    if request.method == "GET":
+        form = CatalogueImportForm(official_id=official.pk)
+        return render(request, "procedures/import.html", {"form": form})
+    form = CatalogueImportForm(request.POST, request.FILES, official_id=official.pk)
+    if not form.is_valid() or form.sheet is None:
+        return render(request, "procedures/import.html", {"form": form}, status=400)
+    confirmed = form.confirmed()
+    report = imports.catalogue_import(
+        rows_source=form.sheet.rows, actor=official, dry_run=not confirmed
+    )
+    if report.imported:
+        messages.success(request, report.summary())
+        return redirect("procedures:catalogue_import")
+    name = form.cleaned_data["file"].name or ""
+    if report.dry_run and not report.rejected:
+        next_form = form.confirming(name)  # the same file, chosen again, is imported
+    else:
+        next_form = CatalogueImportForm(official_id=official.pk)
+    return render(
+        request,
+        "procedures/import.html",
+        {
+            "form": next_form,
+            "report": report,
+            "file_name": name,
+            # an import asked for a file other than the one checked (or too long after)
+            "checked_again": bool(form.cleaned_data.get("checked")) and not confirmed,
+        },
+    )
+
+
+# -- publication decisions -----------------------------------------------------------------
+
+UNITS_PER_PAGE = 20
+
+
+@login_required
+def decisions(request: HttpRequest) -> HttpResponse:
+    """Publication decisions of the units the official reaches, newest first, with how
+    many procedures each published and for how many units."""
+    official = _official(request)
+    rows = selectors.decisions_counted(selectors.decisions_visible(official=official))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "procedures/decisions.html",
+        {"page": page, "may_record": selectors.decision_issuers(official=official).exists()},
+    )
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A decision and its publications grouped by unit, a page of units at a time (a
+    province's decision publishes for hundreds of communes)."""
+    official = _official(request)
+    visible = selectors.decisions_visible(official=official).filter(pk=pk)
+    decision = selectors.decisions_counted(visible).first()
+    if decision is None:
+        raise Http404
+    units = AdministrativeUnit.objects.filter(
+        pk__in=decision.publications.values("unit_id")
+    ).order_by("path")
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    by_unit: dict[int, list[Publication]] = defaultdict(list)
+    for row in (
+        decision.publications.filter(unit__in=[u.pk for u in page])
+        .select_related("procedure__level", "agency")
+        .order_by("procedure__code")
+    ):
+        by_unit[row.unit_id].append(row)
+    return render(
+        request,
+        "procedures/decision.html",
+        {"decision": decision, "page": page, "groups": [(u, by_unit[u.pk]) for u in page]},
+    )
+
+
+def _agency_choices(units: QuerySet[AdministrativeUnit]) -> list[tuple[str, Any]]:
+    """The agencies of ``units`` not ended today, grouped by unit, for a select."""
+    today = timezone.localdate()
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for agency in (
+        Agency.objects.filter(unit__in=units.values("pk"), valid_from__lte=today)
+        .exclude(valid_to__lt=today)
+        .select_related("unit")
+        .order_by("unit__path", "kind", "name")
+    ):
+        groups[agency.unit.name].append((agency.code, agency.name))
+    return list(groups.items())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest) -> HttpResponse:
+    """An administrator records a decision of a unit they administer and the procedures
+    it publishes for the unit and its sub-units. Nothing is written unless all is valid."""
+    official = _official(request)
+    issuers = selectors.decision_issuers(official=official)
+    top = issuers.first()
+    if top is None:
+        return HttpResponseForbidden(_("Only administrators of a unit record its decisions."))
+    row_kwargs = {"units": issuers, "agencies": _agency_choices(issuers)}
+    if request.method == "GET":
+        form = DecisionForm(units=issuers, initial={"unit": top.code})
+        rows = PublicationRows(prefix="publications", form_kwargs=row_kwargs)
+        return _render_decision_form(request, form, rows)
+    data = request.POST.copy()
+    chosen = AdministrativeUnit.objects.filter(code=str(data.get("unit", ""))).first()
+    if chosen is not None and not org_selectors.can_administer_unit(official=official, unit=chosen):
+        return HttpResponseForbidden(_("You do not administer this unit."))
+    total = str(data.get("publications-TOTAL_FORMS", ""))
+    adding = data.get("add") == "publications" and total.isdigit()
+    if adding:
+        # without JavaScript, "Add a row" submits the form: show one more empty row
+        data["publications-TOTAL_FORMS"] = str(int(total) + 1)
+    form = DecisionForm(data, units=issuers)
+    rows = PublicationRows(data, prefix="publications", form_kwargs=row_kwargs)
+    if adding:
+        return _render_decision_form(request, form, rows)
+    if all([form.is_valid(), rows.is_valid()]):
+        cleaned = form.cleaned_data
+        try:
+            recorded = services.decision_record(
+                unit=cleaned["unit"],
+                number=cleaned["number"],
+                title=cleaned["title"],
+                signed_on=cleaned["signed_on"],
+                effective_on=cleaned["effective_on"],
+                publications=rows.rows(),
+            )
+        except ValidationFailed as exc:
+            _decision_errors(form, rows, exc)
+        except Conflict as exc:
+            form.add_error("number", exc.message)
+        else:
+            _report_recorded(request, recorded, rows)
+            return redirect("procedures:decision", pk=recorded.decision.pk)
+    return _render_decision_form(request, form, rows, status=400)
+
+
+def _report_recorded(
+    request: HttpRequest, recorded: services.DecisionRecorded, rows: PublicationFormSet
+) -> None:
+    added = recorded.published
+    messages.success(
+        request,
+        ngettext(
+            "Decision %(number)s is recorded: %(count)s procedure published for its unit.",
+            "Decision %(number)s is recorded: %(count)s procedures published for their units.",
+            added,
+        )
+        % {"number": recorded.decision.number, "count": added},
+    )
+    skipped = sum(len(codes) for codes, _unit, _agency in rows.rows()) - added
+    if skipped > 0:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s procedure was already published for its unit and was skipped.",
+                "%(count)s procedures were already published for their units and were skipped.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+
+
+def _decision_errors(form: DecisionForm, rows: PublicationFormSet, exc: ValidationFailed) -> None:
+    """The service's errors next to their inputs: ``publications.<n>.<field>`` on the n-th
+    row that counts (blank rows are not sent), the others on the decision's fields."""
+    live = rows.live_forms()
+    form.add_error(None, exc.message)
+    for key, texts in exc.fields.items():
+        parts = key.split(".")
+        for text in texts:
+            if len(parts) == 3 and parts[0] == "publications" and parts[1].isdigit():
+                index = int(parts[1])
+                row = live[index] if index < len(live) else None
+                if row is not None:
+                    row.add_error(parts[2] if parts[2] in row.fields else None, text)
+                    continue
+            form.add_error(key if key in form.fields else None, text)
+
+
+def _render_decision_form(
+    request: HttpRequest, form: DecisionForm, rows: PublicationFormSet, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "procedures/decision_new.html",
+        {"form": form, "rows": rows, "refused": status == 400},
+        status=status,
     )

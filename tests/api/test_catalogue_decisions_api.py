@@ -61,7 +61,9 @@ def test_the_province_administrator_records_a_decision_and_the_counts_follow(
     response = api("post", "/catalogue-decisions", user=world.tinh_admin, data=decision())
     assert response.status_code == 201, response.content
     assert response.json()["published"] == 2
-    assert Publication.objects.get(unit__code="427").agency.code == "DL.UBND"
+    agency = Publication.objects.get(unit__code="427").agency
+    assert agency is not None
+    assert agency.code == "DL.UBND"
     counts = api("get", "/units/427/catalogue", data={"at": "2024-03-01"}).json()
     assert counts == {
         "unit": "427",

@@ -349,6 +349,16 @@ def test_implementing_creates_the_new_version_from_the_version_in_force(world, p
     assert selectors.version_in_force(procedure=procedure, at=IMPLEMENTED_FROM) == v2
 
 
+def test_documents_the_version_already_had_keep_their_form_and_copies(world, procedure):
+    proposal = approved(world, procedure)
+    act(proposal, world.tinh_admin, "implement", effective_from=IMPLEMENTED_FROM)
+    v2 = procedure.versions.get(number=2)
+    assert [(d.name, d.form, d.count) for d in v2.documents.all()] == [
+        ("Đơn đề nghị cấp giấy phép xây dựng", "original", 1),
+        ("Bản vẽ thiết kế", "any", 2),
+    ]
+
+
 def test_steps_shrink_in_proportion_into_a_limit_in_working_hours(world, procedure):
     # 80 h of steps into 7 working hours: each step x 0.0875
     proposal = approved(

@@ -23,8 +23,6 @@ from motcua.procedures.models import RequiredDocument
 
 router = Router(tags=["procedures"])
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
 
 class RejectedRowOut(Schema):
     row: int
@@ -56,10 +54,7 @@ def catalogue_import(
         raise PermissionDenied(
             "auth.forbidden", _("Only administrators of a province edit the catalogue.")
         )
-    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
-        raise spreadsheet.UnreadableFile(
-            _("The file is larger than %(mb)s MB: split it.") % {"mb": MAX_UPLOAD_BYTES >> 20}
-        )
+    spreadsheet.check_file_size(file.size)
     sheet = spreadsheet.read_catalogue(file.read(), file.name or "")
     report = imports.catalogue_import(rows_source=sheet.rows, actor=official, dry_run=dry_run)
     if report.rejected and not dry_run:

@@ -22,7 +22,7 @@ from motcua.api.pagination import paginate
 from motcua.api.timeparse import parse_aware, parse_clock, parse_date
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
-from motcua.org.models import AdministrativeUnit, Agency, Official
+from motcua.org.models import Agency, Official
 from motcua.procedures import costs, selectors, services
 from motcua.procedures.models import Procedure, ProcedureVersion, SimplificationProposal
 
@@ -344,52 +344,15 @@ def decision_create(request: HttpRequest, payload: DecisionIn) -> Status[dict[st
     issuing = org_selectors.unit_get(code=payload.unit)
     if not org_selectors.can_administer_unit(official=official, unit=issuing):
         raise PermissionDenied("auth.forbidden", _("You do not administer this unit."))
-    errors: dict[str, list[str]] = {}
-    codes = {c for item in payload.publications for c in item.procedures}
-    procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
-    units = {
-        u.code: u
-        for u in AdministrativeUnit.objects.filter(code__in={i.unit for i in payload.publications})
-    }
-    agencies = {
-        a.code: a
-        for a in Agency.objects.filter(
-            code__in={i.agency for i in payload.publications if i.agency}
-        )
-    }
-    for i, item in enumerate(payload.publications):
-        missing = sorted(set(item.procedures) - procedures.keys())
-        if missing:
-            errors[f"publications.{i}.procedures"] = [
-                _("Unknown procedure %(code)s.") % {"code": c} for c in missing
-            ]
-        if item.unit not in units:
-            errors[f"publications.{i}.unit"] = [_("Unknown unit %(code)r.") % {"code": item.unit}]
-        if item.agency and item.agency not in agencies:
-            errors[f"publications.{i}.agency"] = [
-                _("Unknown agency %(code)r.") % {"code": item.agency}
-            ]
-    if errors:
-        raise ValidationFailed(
-            "procedure.invalid_decision", _("The decision is invalid."), fields=errors
-        )
-    with transaction.atomic():
-        decision = services.decision_create(
-            unit=issuing,
-            number=payload.number,
-            title=payload.title,
-            signed_on=payload.signed_on,
-            effective_on=payload.effective_on,
-        )
-        published = sum(
-            services.procedures_publish(
-                decision=decision,
-                procedures=[procedures[c] for c in item.procedures],
-                unit=units[item.unit],
-                agency=agencies.get(item.agency or ""),
-            )
-            for item in payload.publications
-        )
+    recorded = services.decision_record(
+        unit=issuing,
+        number=payload.number,
+        title=payload.title,
+        signed_on=payload.signed_on,
+        effective_on=payload.effective_on,
+        publications=[(p.procedures, p.unit, p.agency) for p in payload.publications],
+    )
+    decision = recorded.decision
     return Status(
         201,
         {
@@ -399,7 +362,7 @@ def decision_create(request: HttpRequest, payload: DecisionIn) -> Status[dict[st
             "title": decision.title,
             "signed_on": decision.signed_on,
             "effective_on": decision.effective_on,
-            "published": published,
+            "published": recorded.published,
         },
     )
 
