@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.org",
     "motcua.procedures",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.shell",
     "motcua.api",

@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from motcua.api.errors import install_error_handlers
-from motcua.api.routers import calendar, catalogue_files, org, procedures, system
+from motcua.api.routers import calendar, catalogue_files, dossiers, org, procedures, system
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -29,3 +29,4 @@ api.add_router("", org.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("", catalogue_files.router)  # before procedures: /procedures/import
 api.add_router("", procedures.router)
+api.add_router("", dossiers.router)

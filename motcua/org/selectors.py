@@ -191,6 +191,12 @@ def can_edit_catalogue(*, official: Official) -> bool:
     )
 
 
+def is_top_administrator(*, official: Official) -> bool:
+    """Superusers and administrators of a top-level unit: they keep what spans the whole
+    installation (the catalogue, the national calendar, the ledger check)."""
+    return can_edit_catalogue(official=official)
+
+
 def _reach(official: Official, roles: Collection[str] | None) -> list[tuple[str, bool]]:
     """(unit path, whole subtree?) for each current grant, of ``roles`` if given."""
     return [

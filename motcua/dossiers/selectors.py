@@ -1,0 +1,76 @@
+"""Reads of dossiers: what an official may see, timeliness, the public view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import NotFound
+from motcua.dossiers.models import Dossier, DossierStatus, DossierStep
+from motcua.org import selectors as org_selectors
+from motcua.org.models import Official
+from motcua.workcalendar.engine import Timeliness, WorkingTime
+from motcua.workcalendar.selectors import working_time
+
+
+def dossiers_visible(*, official: Official) -> QuerySet[Dossier]:
+    """Dossiers received by, or with a step held by, an agency the official may see."""
+    agencies = org_selectors.agencies_visible(official=official)
+    held = DossierStep.objects.filter(dossier=OuterRef("pk"), agency__in=agencies.values("pk"))
+    return (
+        Dossier.objects.filter(Exists(held) | Exists(agencies.filter(pk=OuterRef("agency_id"))))
+        .select_related("procedure", "agency__unit", "version")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=DossierStep.objects.select_related("agency", "assignee").order_by(
+                    "started_at", "pk"
+                ),
+            )
+        )
+    )
+
+
+def dossier_visible_or_404(*, official: Official, code: str) -> Dossier:
+    # no code holds a NUL, and PostgreSQL refuses one in a query (a 500, not a 404)
+    found = (
+        None if "\x00" in code else dossiers_visible(official=official).filter(code=code).first()
+    )
+    if found is None:
+        raise NotFound("dossier.not_found", _("Unknown dossier %(code)s.") % {"code": code})
+    return found
+
+
+def engine_of(dossier: Dossier) -> WorkingTime:
+    return working_time(org_selectors.calendar_for_unit(unit=dossier.agency.unit))
+
+
+FINISHED_STATES = {DossierStatus.FINISHED, DossierStatus.RETURNED}
+
+
+def dossier_timeliness(dossier: Dossier, *, now: datetime | None = None) -> Timeliness | None:
+    """Early / on time / late once finished (against the legal due time, so an apology's
+    new appointment does not excuse it); in time / overdue while open; None when ended
+    otherwise (withdrawn, stopped, refused) or not yet received."""
+    if dossier.due_at is None:
+        return None
+    engine = engine_of(dossier)
+    if dossier.status in FINISHED_STATES and dossier.finished_at is not None:
+        return engine.classify(dossier.due_at, finished_at=dossier.finished_at)
+    if dossier.status in {
+        DossierStatus.RECEIVED,
+        DossierStatus.HANDLING,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.FINANCIAL_OBLIGATION,
+    }:
+        return engine.classify(dossier.due_at, now=now or timezone.now())
+    return None
+
+
+def step_timeliness(step: DossierStep, engine: WorkingTime, *, now: datetime) -> Timeliness:
+    if step.finished_at is not None:
+        return engine.classify(step.due_at, finished_at=step.finished_at)
+    return engine.classify(step.due_at, now=now)
