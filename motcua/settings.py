@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.procedures",
     "motcua.dossiers",
+    "motcua.reports",
     "motcua.portal",
     "motcua.shell",
     "motcua.api",

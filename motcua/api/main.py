@@ -6,7 +6,15 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from motcua.api.errors import install_error_handlers
-from motcua.api.routers import calendar, catalogue_files, dossiers, org, procedures, system
+from motcua.api.routers import (
+    calendar,
+    catalogue_files,
+    dossiers,
+    org,
+    procedures,
+    reports,
+    system,
+)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -30,3 +38,4 @@ api.add_router("/calendar", calendar.router)
 api.add_router("", catalogue_files.router)  # before procedures: /procedures/import
 api.add_router("", procedures.router)
 api.add_router("", dossiers.router)
+api.add_router("", reports.router)

@@ -85,6 +85,8 @@ class Dossier(models.Model):
     return_method = models.CharField(
         _("returned"), max_length=10, choices=Channel.choices, blank=True
     )
+    # when it was withdrawn, stopped or refused (finished_at covers status 9)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     result_note = models.TextField(_("result"), blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
     imported = models.BooleanField(_("imported"), default=False)

@@ -641,7 +641,7 @@ def _end(status: int, action: str, roles: set[str]) -> ActionFn:
         if step is not None:
             step.finished_at, step.outcome = at, StepOutcome.CLOSED
             step.save(update_fields=["finished_at", "outcome"])
-        dossier.end_reason = reason
+        dossier.end_reason, dossier.ended_at = reason, at
         dossier.paused_at = None
         dossier.status = status
         return {"reason": reason}
