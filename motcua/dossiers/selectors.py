@@ -51,13 +51,15 @@ def engine_of(dossier: Dossier) -> WorkingTime:
 FINISHED_STATES = {DossierStatus.FINISHED, DossierStatus.RETURNED}
 
 
-def dossier_timeliness(dossier: Dossier, *, now: datetime | None = None) -> Timeliness | None:
+def dossier_timeliness(
+    dossier: Dossier, *, now: datetime | None = None, engine: WorkingTime | None = None
+) -> Timeliness | None:
     """Early / on time / late once finished (against the legal due time, so an apology's
     new appointment does not excuse it); in time / overdue while open; None when ended
     otherwise (withdrawn, stopped, refused) or not yet received."""
     if dossier.due_at is None:
         return None
-    engine = engine_of(dossier)
+    engine = engine or engine_of(dossier)
     if dossier.status in FINISHED_STATES and dossier.finished_at is not None:
         return engine.classify(dossier.due_at, finished_at=dossier.finished_at)
     if dossier.status in {

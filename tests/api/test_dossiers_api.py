@@ -999,3 +999,23 @@ def test_unknown_dossier_codes_are_404(api, dw, held, path):
     response = post_action(api, dw.w.root, path, action="complete_step")
     assert response.status_code == 404
     assert counts() == before
+
+
+def test_the_list_costs_the_same_queries_for_two_dossiers_or_ten(api, dw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api("get", "/dossiers", user=dw.w.dl_chutich)  # the token, once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = api("get", "/dossiers", user=dw.w.dl_chutich)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        receive(dw, vn(2027, 2, 3, 10))
+    few = queries()
+    for _ in range(8):
+        receive(dw, vn(2027, 2, 3, 10))
+    assert queries() == few

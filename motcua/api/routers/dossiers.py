@@ -22,6 +22,7 @@ from motcua.dossiers.models import Dossier, DossierStatus
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Agency
 from motcua.procedures import selectors as procedure_selectors
+from motcua.workcalendar.engine import WorkingTime
 
 router = Router(tags=["dossiers"], auth=AUTH)
 
@@ -90,10 +91,16 @@ def _mask(value: str, keep: int = 3) -> str:
     return "*" * max(len(value) - keep, 0) + value[-keep:] if value else ""
 
 
-def dossier_out(d: Dossier, *, full: bool) -> dict[str, Any]:
+def dossier_out(
+    d: Dossier, *, full: bool, engines: dict[int, WorkingTime] | None = None
+) -> dict[str, Any]:
+    """``engines`` caches the working calendar per receiving agency across a list page."""
     now = timezone.now()
-    engine = selectors.engine_of(d)
-    timeliness = selectors.dossier_timeliness(d, now=now)
+    cache = {} if engines is None else engines
+    engine = cache.get(d.agency_id)
+    if engine is None:
+        engine = cache[d.agency_id] = selectors.engine_of(d)
+    timeliness = selectors.dossier_timeliness(d, now=now, engine=engine)
     return {
         "code": d.code,
         "status": d.status,
@@ -194,12 +201,13 @@ def dossiers_list(
         rows = rows.filter(Q(code__icontains=q) | Q(applicant_name__icontains=q))
     if timeliness:
         rows = _by_timeliness(rows, timeliness)
+    engines: dict[int, WorkingTime] = {}
     return paginate(
         rows,
         keys=["pk"],
         cursor=cursor,
         limit=limit,
-        serialize=lambda d: dossier_out(d, full=False),
+        serialize=lambda d: dossier_out(d, full=False, engines=engines),
     )
 
 
