@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.http import FileResponse, Http404
 
 from motcua.core.errors import ValidationFailed
@@ -26,9 +26,7 @@ from motcua.procedures.models import (
     SimplificationProposal,
 )
 
-
-def in_force_on(day: date) -> Q:
-    return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+in_force_on = selectors.in_force_on
 
 
 def with_version_in_force(rows: QuerySet[Procedure], day: date) -> QuerySet[Procedure]:

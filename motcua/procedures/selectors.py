@@ -91,15 +91,16 @@ def versions_of(*, procedure: Procedure) -> QuerySet[ProcedureVersion]:
     )
 
 
+def in_force_on(day: date) -> Q:
+    """Versions in force on ``day``."""
+    return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+
+
 def version_in_force(*, procedure: Procedure, at: datetime | date) -> ProcedureVersion:
     """The version in force at ``at`` (a moment is read in Vietnam's time zone): the one a
     dossier received then keeps for its whole life."""
     day = timezone.localtime(at).date() if isinstance(at, datetime) else at
-    version = (
-        versions_of(procedure=procedure)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day), effective_from__lte=day)
-        .first()
-    )
+    version = versions_of(procedure=procedure).filter(in_force_on(day)).first()
     if version is None:
         raise NotFound(
             "procedure.no_version_in_force",
