@@ -10,6 +10,7 @@ from motcua.api.routers import (
     calendar,
     catalogue_files,
     dossiers,
+    files,
     org,
     procedures,
     reports,
@@ -38,4 +39,5 @@ api.add_router("/calendar", calendar.router)
 api.add_router("", catalogue_files.router)  # before procedures: /procedures/import
 api.add_router("", procedures.router)
 api.add_router("", dossiers.router)
+api.add_router("", files.router)
 api.add_router("", reports.router)

@@ -47,3 +47,7 @@ class PermissionDenied(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class RateLimited(DomainError):
+    status = 429

@@ -90,6 +90,12 @@ class Dossier(models.Model):
     result_note = models.TextField(_("result"), blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
     imported = models.BooleanField(_("imported"), default=False)
+    # online submissions: when the applicant filed it (received_at is when an officer
+    # received it, and the clock starts from there)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # data the National Public Service Portal expects (SPEC §5)
+    fees_paid_online = models.BooleanField(_("fees paid online"), null=True, blank=True)
+    vneid_verified = models.BooleanField(_("account verified with VNeID"), default=False)
     # the head of the hash chain: deleting the last event is detected through these
     revision = models.PositiveIntegerField(default=0, editable=False)
     ledger_head = models.CharField(max_length=64, blank=True, editable=False)
@@ -108,13 +114,55 @@ class Dossier(models.Model):
         return self.code
 
 
+class StoredFile(models.Model):
+    """A file kept by the SHA-256 of its content: written once, never overwritten or
+    deleted by the application (see files.py). Documents refer to it by digest."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("type"), max_length=100)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.sha256[:12]})"
+
+
+class DocumentKind(models.TextChoices):
+    COMPONENT = "component", _("Component of the dossier")
+    RESULT = "result", _("Result")
+
+
+class DocumentOrigin(models.TextChoices):
+    """Where a document's data came from, as the national portal asks."""
+
+    PAPER = "paper", _("Paper")
+    DIGITISED = "digitised", _("Digitised")
+    REUSED = "reused", _("Reused from earlier digitised data")
+    NATIONAL_DB = "national_db", _("Taken from a national database")
+
+
 class DossierDocument(models.Model):
-    """A component handed in, named after the version's required document."""
+    """A component handed in, named after the version's required document, or a result."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=DocumentKind.choices, default=DocumentKind.COMPONENT
+    )
     name = models.CharField(_("document"), max_length=500)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
     file_sha256 = models.CharField(_("file (SHA-256)"), max_length=64, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=12, choices=DocumentOrigin.choices, default=DocumentOrigin.PAPER
+    )
+    added_at = models.DateTimeField(_("added at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier document")
@@ -129,6 +177,7 @@ class StepOutcome(models.TextChoices):
     DONE = "done", _("Done")
     SENT_BACK = "sent_back", _("Sent back")
     CLOSED = "closed", _("Closed with the dossier")
+    FORWARDED = "forwarded", _("Forwarded to another agency")
 
 
 class DossierStep(models.Model):
@@ -212,3 +261,82 @@ class DailyCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class Rating(models.Model):
+    """The applicant's rating of the service once the result is returned, attributed to the
+    agencies and officials that handled the dossier."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 1, _("Very satisfied")
+        SATISFIED = 2, _("Satisfied")
+        NEUTRAL = 3, _("Neutral")
+        DISSATISFIED = 4, _("Dissatisfied")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("rated at"))
+    agencies = models.ManyToManyField(Agency, related_name="ratings", verbose_name=_("agencies"))
+    officials = models.ManyToManyField(
+        Official, related_name="ratings", verbose_name=_("officials")
+    )
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.level}"
+
+
+class WarningKind(models.TextChoices):
+    EIGHTY = "eighty", _("80 % of the time used")
+    ONE_DAY = "one_day", _("One working day left")
+    BREACH = "breach", _("Overdue")
+
+
+class DeadlineWarning(models.Model):
+    """A warning sent once for a step run (or a whole dossier when ``step`` is empty)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="warnings")
+    step = models.ForeignKey(
+        DossierStep, on_delete=models.CASCADE, null=True, blank=True, related_name="warnings"
+    )
+    kind = models.CharField(_("warning"), max_length=10, choices=WarningKind.choices)
+    at = models.DateTimeField(_("sent at"))
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("deadline warning")
+        verbose_name_plural = _("deadline warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "kind"], condition=Q(step__isnull=False), name="warn_step_once"
+            ),
+            models.UniqueConstraint(
+                fields=["dossier", "kind"],
+                condition=Q(step__isnull=True),
+                name="warn_dossier_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"
+
+
+class PersonalDataView(models.Model):
+    """An official saw an applicant's full personal data (ID and phone numbers)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    via = models.CharField(max_length=10)  # "page", "api", "export"
+
+    class Meta:
+        verbose_name = _("view of personal data")
+        verbose_name_plural = _("views of personal data")
+        indexes = [models.Index(fields=["dossier", "at"], name="pdview_dossier_at")]
+
+    def __str__(self) -> str:
+        return f"{self.official_id} saw {self.dossier_id}"

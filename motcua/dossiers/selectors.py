@@ -76,3 +76,57 @@ def step_timeliness(step: DossierStep, engine: WorkingTime, *, now: datetime) ->
     if step.finished_at is not None:
         return engine.classify(step.due_at, finished_at=step.finished_at)
     return engine.classify(step.due_at, now=now)
+
+
+HANDLING_ROLES = frozenset({"one_stop_officer", "handling_official", "unit_head", "chairman"})
+
+
+def may_see_personal_data(*, official: Official, dossier: Dossier) -> bool:
+    """SPEC §5 / issue: applicants' ID and phone numbers are shown in full only to those who
+    handle the dossier: a one-stop officer of the receiving agency, and the officials and
+    heads of the agencies that held one of its steps. Others (a chairman browsing, an
+    inspector, an administrator) see them masked; a superuser sees everything."""
+    if official.is_superuser:
+        return True
+    agencies = {dossier.agency_id} | {s.agency_id for s in dossier.steps.all()}
+    return any(
+        g.agency_id in agencies and g.role in HANDLING_ROLES
+        for g in org_selectors.role_grants_current(official=official)
+    )
+
+
+def personal_data_viewed(*, official: Official, dossier: Dossier, via: str) -> None:
+    """Log that ``official`` saw the applicant's full data (SPEC: each view is logged)."""
+    from motcua.dossiers.models import PersonalDataView
+
+    PersonalDataView.objects.create(official=official, dossier=dossier, via=via)
+
+
+def mask(value: str, keep: int = 3) -> str:
+    """``040123456789`` → ``*********789``."""
+    return "*" * max(len(value) - keep, 0) + value[-keep:] if value else ""
+
+
+def public_lookup(*, code: str, id_number: str) -> Dossier:
+    """The citizen's look-up: the dossier whose code and applicant ID number both match;
+    404 without saying which half was wrong."""
+    found = None
+    if "\x00" not in code + id_number and code and id_number:
+        found = (
+            Dossier.objects.select_related("procedure", "agency__unit", "version")
+            .prefetch_related(
+                Prefetch(
+                    "steps",
+                    queryset=DossierStep.objects.select_related("agency").order_by(
+                        "started_at", "pk"
+                    ),
+                )
+            )
+            .filter(code=code.strip(), applicant_id_number=id_number.strip())
+            .first()
+        )
+    if found is None:
+        raise NotFound(
+            "dossier.not_found", _("No dossier matches this code and ID document number.")
+        )
+    return found

@@ -24,6 +24,7 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
+    StoredFile,
 )
 from motcua.procedures import services as catalogue
 from tests.dossiers.world import DossierWorld, build, receive, vn
@@ -87,6 +88,10 @@ EVENT_FIELDS = {
 
 @pytest.fixture
 def dw(world) -> DossierWorld:
+    # the document's file was uploaded before (POST /files); only its record matters here
+    StoredFile.objects.create(
+        sha256="a" * 64, size=1, content_type="application/pdf", original_name="gcn.pdf"
+    )
     return build(world)
 
 

@@ -171,7 +171,7 @@ def test_each_step_opens_with_its_own_due_time_and_records_the_hand_over(dw):
         "to_agency": "DL.UBND",
         "step_due_at": "2027-02-12T10:00:00+07:00",
     }
-    assert events[4].data == {"result_note": "Đã cập nhật biến động"}
+    assert events[4].data == {"result_note": "Đã cập nhật biến động", "result_files": []}
 
 
 def test_finish_before_the_last_step_is_refused(dw):
@@ -237,8 +237,10 @@ def test_a_supplement_from_friday_to_monday_moves_both_due_times_by_three_office
     assert supplement.actor == w.dl_motcua
     assert supplement.data == {
         "note": "Đã bổ sung",
+        "documents": [],
         "paused_office_seconds": 3 * 3600,
         "due_at_after": "2027-03-12T10:00:00+07:00",
+        "by": "officer",
     }
 
 
@@ -300,8 +302,10 @@ def test_a_restart_version_counts_the_whole_limit_again_from_the_supplement(dw):
     assert d.steps.get().due_at == vn(2027, 3, 8, 15)
     assert d.events.get(action="supplement").data == {
         "note": "",
+        "documents": [],
         "paused_office_seconds": 3 * 3600,
         "due_at_after": "2027-03-15T17:00:00+07:00",
+        "by": "officer",
     }
 
 

@@ -18,6 +18,7 @@ from motcua.dossiers.models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
+    StoredFile,
 )
 from motcua.org.models import Role, UnitLevel
 from motcua.procedures import services as catalogue
@@ -193,6 +194,9 @@ def test_the_version_in_force_is_kept_and_frozen_at_the_first_receipt(dw):
 
 
 def test_reception_writes_the_documents_and_one_receive_event(dw):
+    StoredFile.objects.create(
+        sha256="a" * 64, size=1, content_type="application/pdf", original_name="uq.pdf"
+    )
     documents = [*DOCS, services.DocumentIn(" Giấy ủy quyền ", copies=2, file_sha256="a" * 64)]
     d = receive(dw, vn(2027, 2, 3, 10), documents=documents)
     assert list(d.documents.values_list("name", "copies", "file_sha256")) == [

@@ -48,6 +48,7 @@ class DocumentIn(Schema):
     name: str = Field(max_length=500)
     copies: int = Field(default=1, ge=1, le=100)
     file_sha256: str = Field(default="", max_length=64)
+    origin: str = Field(default="", max_length=12)
 
 
 class DossierIn(Schema):
@@ -56,6 +57,11 @@ class DossierIn(Schema):
     channel: str = Field(max_length=10)
     applicant: ApplicantIn
     documents: list[DocumentIn] = Field(default=[], max_length=100)
+
+
+class FileRef(Schema):
+    name: str = Field(max_length=500)
+    file_sha256: str = Field(default="", max_length=64)
 
 
 class ActionIn(Schema):
@@ -68,6 +74,20 @@ class ActionIn(Schema):
     new_due_at: str | None = Field(default=None, max_length=40)
     result_note: str | None = Field(default=None, max_length=2000)
     method: str | None = Field(default=None, max_length=10)
+    agency: str | None = Field(default=None, max_length=40)
+    amount_vnd: int | None = None
+    online: bool | None = None
+    reasons: list[str] | None = Field(default=None, max_length=50)
+    documents: list[FileRef] | None = Field(default=None, max_length=50)
+    result_files: list[FileRef] | None = Field(default=None, max_length=50)
+
+
+class RefusalIn(Schema):
+    procedure: str = Field(max_length=40)
+    agency: str = Field(max_length=40)
+    channel: str = Field(max_length=10)
+    applicant: ApplicantIn
+    reasons: list[str] = Field(max_length=50)
 
 
 def _refuse_nul(value: Any, field: str = "") -> None:
@@ -87,8 +107,15 @@ def _refuse_nul(value: Any, field: str = "") -> None:
             _refuse_nul(item, f"{field}.{i}")
 
 
-def _mask(value: str, keep: int = 3) -> str:
-    return "*" * max(len(value) - keep, 0) + value[-keep:] if value else ""
+_mask = selectors.mask
+
+
+def _shown(official: Any, dossier: Dossier) -> dict[str, Any]:
+    """The full view for those who handle the dossier (logged), masked for the others."""
+    full = selectors.may_see_personal_data(official=official, dossier=dossier)
+    if full:
+        selectors.personal_data_viewed(official=official, dossier=dossier, via="api")
+    return dossier_out(dossier, full=full)
 
 
 def dossier_out(
@@ -151,13 +178,7 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status[dict[str,
     official = actor(request)
     _refuse_nul(payload.dict())
     procedure = procedure_selectors.procedure_get(code=payload.procedure)
-    agency = Agency.objects.select_related("unit", "parent").filter(code=payload.agency).first()
-    if agency is None:
-        raise ValidationFailed(
-            "dossier.invalid",
-            _("Unknown agency %(code)r.") % {"code": payload.agency},
-            fields={"agency": [_("Unknown agency.")]},
-        )
+    agency = _agency(payload.agency)
     a = payload.applicant
     dossier = services.dossier_receive(
         actor=official,
@@ -172,10 +193,56 @@ def dossier_create(request: HttpRequest, payload: DossierIn) -> Status[dict[str,
             address=a.address,
             applicant_type=a.type,
         ),
-        documents=[services.DocumentIn(d.name, d.copies, d.file_sha256) for d in payload.documents],
+        documents=[
+            services.DocumentIn(d.name, d.copies, d.file_sha256, d.origin)
+            for d in payload.documents
+        ],
     )
     shown = selectors.dossier_visible_or_404(official=official, code=dossier.code)
-    return Status(201, dossier_out(shown, full=True))
+    return Status(201, _shown(official, shown))
+
+
+@router.post(
+    "/dossiers/refusals",
+    response={201: dict[str, Any]},
+    summary="Record a refusal at reception (Form 03)",
+)
+def dossier_refuse(request: HttpRequest, payload: RefusalIn) -> Status[dict[str, Any]]:
+    official = actor(request)
+    _refuse_nul(payload.dict())
+    procedure = procedure_selectors.procedure_get(code=payload.procedure)
+    agency = _agency(payload.agency)
+    a = payload.applicant
+    dossier = services.dossier_refuse_at_counter(
+        actor=official,
+        procedure=procedure,
+        agency=agency,
+        channel=payload.channel,
+        applicant=services.ApplicantData(
+            full_name=a.full_name,
+            id_number=a.id_number,
+            phone=a.phone,
+            email=a.email,
+            address=a.address,
+            applicant_type=a.type,
+        ),
+        reasons=payload.reasons,
+    )
+    shown = selectors.dossier_visible_or_404(official=official, code=dossier.code)
+    out = _shown(official, shown)
+    out["reasons"] = dossier.end_reason.splitlines()
+    return Status(201, out)
+
+
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.select_related("unit", "parent").filter(code=code).first()
+    if agency is None:
+        raise ValidationFailed(
+            "dossier.invalid",
+            _("Unknown agency %(code)r.") % {"code": code},
+            fields={"agency": [_("Unknown agency.")]},
+        )
+    return agency
 
 
 @router.get("/dossiers", summary="Dossiers you may see")
@@ -236,9 +303,8 @@ def _by_timeliness(rows: Any, timeliness: str) -> Any:
 
 @router.get("/dossiers/{code}", summary="A dossier")
 def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    return dossier_out(
-        selectors.dossier_visible_or_404(official=actor(request), code=code), full=True
-    )
+    official = actor(request)
+    return _shown(official, selectors.dossier_visible_or_404(official=official, code=code))
 
 
 @router.post("/dossiers/{code}/actions", summary="Act on a dossier")
@@ -256,7 +322,7 @@ def dossier_action(request: HttpRequest, code: str, payload: ActionIn) -> dict[s
         payload=data,
         expected_version=payload.expected_version,
     )
-    return dossier_out(selectors.dossier_visible_or_404(official=official, code=code), full=True)
+    return _shown(official, selectors.dossier_visible_or_404(official=official, code=code))
 
 
 def _appointment(text: str) -> datetime:
