@@ -7,7 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierStep,
+    PersonalDataView,
+    Rating,
+    StoredFile,
+)
 
 
 class ReadOnly:
@@ -38,3 +45,21 @@ class DossierAdmin(ReadOnly, admin.ModelAdmin[Dossier]):
     list_filter = ["status", "channel"]
     search_fields = ["code"]
     inlines = [StepInline, EventInline]
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(ReadOnly, admin.ModelAdmin[StoredFile]):
+    list_display = ["sha256", "original_name", "content_type", "size", "uploaded_at"]
+    search_fields = ["sha256", "original_name"]
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnly, admin.ModelAdmin[Rating]):
+    list_display = ["dossier", "level", "at"]
+    list_filter = ["level"]
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(ReadOnly, admin.ModelAdmin[PersonalDataView]):
+    list_display = ["dossier", "official", "at", "via"]
+    search_fields = ["dossier__code", "official__username"]
