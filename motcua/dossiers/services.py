@@ -201,7 +201,7 @@ def _validate_applicant(applicant: ApplicantData) -> dict[str, list[str]]:
     return errors
 
 
-def _step_agency(step: ProcessStep, dossier: Dossier, resolving: Agency | None) -> Agency:
+def _step_agency(step: ProcessStep, dossier: Dossier) -> Agency:
     """Who holds a process step: its own agency; for a step named by role only, the
     receiving agency for one-stop work, else the agency the catalogue publishes as resolving
     the procedure, else the receiving agency's parent (its People's Committee)."""
@@ -209,14 +209,16 @@ def _step_agency(step: ProcessStep, dossier: Dossier, resolving: Agency | None) 
         return step.agency
     if step.role == Role.ONE_STOP_OFFICER:
         return dossier.agency
-    return resolving or dossier.agency.parent or dossier.agency
+    return _resolving_agency(dossier) or dossier.agency.parent or dossier.agency
 
 
 def _open_step(
-    dossier: Dossier, index: int, start: datetime, engine: WorkingTime, resolving: Agency | None
+    dossier: Dossier, index: int, start: datetime, engine: WorkingTime
 ) -> DossierStep | None:
     """Open the run of step ``index`` (None for a version without steps)."""
-    steps = list(dossier.version.steps.select_related("agency").all())
+    version = dossier.version
+    prefetched = "steps" in getattr(version, "_prefetched_objects_cache", {})
+    steps = list(version.steps.all() if prefetched else version.steps.select_related("agency"))
     if not steps:
         return None
     step = steps[index - 1]
@@ -226,7 +228,7 @@ def _open_step(
         dossier=dossier,
         index=index,
         name=step.name,
-        agency=_step_agency(step, dossier, resolving),
+        agency=_step_agency(step, dossier),
         role=step.role,
         allotted_seconds=allotted,
         started_at=begin,
@@ -289,8 +291,9 @@ def _start_clock(dossier: Dossier, now: datetime, engine: WorkingTime) -> None:
     deadline = _deadline_for(version, now, engine)
     dossier.received_at = now
     dossier.effective_start, dossier.due_at = deadline.effective_start, deadline.due_at
-    version_mark_used(version=version, at=now)
-    _open_step(dossier, 1, deadline.effective_start, engine, _resolving_agency(dossier))
+    if version.first_used_at is None:
+        version_mark_used(version=version, at=now)
+    _open_step(dossier, 1, deadline.effective_start, engine)
 
 
 def _applicant_fields(applicant: ApplicantData) -> dict[str, Any]:
@@ -374,8 +377,9 @@ def dossier_receive(
     dossier.save(force_insert=True)
     event.save(force_insert=True)
     _store_documents(dossier, documents, now)
-    version_mark_used(version=version, at=now)
-    _open_step(dossier, 1, deadline.effective_start, engine, _resolving_agency(dossier))
+    if version.first_used_at is None:
+        version_mark_used(version=version, at=now)
+    _open_step(dossier, 1, deadline.effective_start, engine)
     _notify_applicant(dossier, "receive")
     return dossier
 
@@ -653,9 +657,7 @@ def _complete_step(
     data: dict[str, Any] = {"step": step.index, "agency": step.agency.code, "note": note}
     total = dossier.version.steps.count()
     if step.index < total:
-        nxt = _open_step(
-            dossier, step.index + 1, at, _engine_for(dossier.agency), _resolving_agency(dossier)
-        )
+        nxt = _open_step(dossier, step.index + 1, at, _engine_for(dossier.agency))
         assert nxt is not None  # noqa: S101 - the version has this step
         data.update(to_step=nxt.index, to_agency=nxt.agency.code, step_due_at=_iso(nxt.due_at))
     dossier.status = DossierStatus.HANDLING
@@ -676,9 +678,7 @@ def _send_back(
     note = _text(payload, "note", required=True)
     step.finished_at, step.outcome = at, StepOutcome.SENT_BACK
     step.save(update_fields=["finished_at", "outcome"])
-    back = _open_step(
-        dossier, step.index - 1, at, _engine_for(dossier.agency), _resolving_agency(dossier)
-    )
+    back = _open_step(dossier, step.index - 1, at, _engine_for(dossier.agency))
     assert back is not None  # noqa: S101 - the version has this step
     return {"step": step.index, "to_step": back.index, "to_agency": back.agency.code, "note": note}
 
