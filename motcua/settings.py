@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.procedures",
     "motcua.dossiers",
+    "motcua.notifications",
+    "motcua.inspections",
     "motcua.reports",
     "motcua.portal",
     "motcua.shell",
@@ -159,6 +161,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
+# Printed forms (dossiers/printing.py): the DejaVu fonts embedded in the PDFs (Debian's
+# fonts-dejavu-core), and the public address of the site, which their QR codes point to.
+PDF_FONT_DIR = Path(env_str("MOTCUA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+if not PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"MOTCUA_PUBLIC_URL must start with http(s)://, got {PUBLIC_URL!r}")
+
 API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", default=12, minimum=1)
 
 EMAIL_BACKEND = env_str(
@@ -173,11 +182,20 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
+# a slow mail server must not hold a request: delivery after commit gives up quickly and
+# the send_notifications command retries
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=5, minimum=1)
+SMS_BACKEND = env_str("SMS_BACKEND", "motcua.notifications.sms.LoggingBackend")
+DOSSIER_FILE_MAX_BYTES = env_int("DOSSIER_FILE_MAX_MB", default=20, minimum=1) * 1024 * 1024
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # font subsetting of every printed form logs each glyph table at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }

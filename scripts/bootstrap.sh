@@ -17,6 +17,21 @@ pick_python() {
   exit 1
 }
 
+# The printed forms embed DejaVu Serif from Debian's fonts-dejavu-core (MOTCUA_PDF_FONT_DIR).
+font_dir="${MOTCUA_PDF_FONT_DIR:-/usr/share/fonts/truetype/dejavu}"
+if [ ! -f "$font_dir/DejaVuSerif.ttf" ] || [ ! -f "$font_dir/DejaVuSerif-Bold.ttf" ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing fonts-dejavu-core (the font of the printed forms) ..."
+    # not fatal: everything but printing works without it, and the warning below says so
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core ||
+      true
+  fi
+  if [ ! -f "$font_dir/DejaVuSerif.ttf" ] || [ ! -f "$font_dir/DejaVuSerif-Bold.ttf" ]; then
+    echo "warning: no DejaVuSerif.ttf and DejaVuSerif-Bold.ttf in $font_dir: printed forms" \
+      "will fail; install fonts-dejavu-core or set MOTCUA_PDF_FONT_DIR" >&2
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$(pick_python)" -m venv .venv
   .venv/bin/python -m pip install --quiet --upgrade pip
