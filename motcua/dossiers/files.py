@@ -69,7 +69,7 @@ def file_store(*, data: IO[bytes], name: str, by: Official | None) -> StoredFile
         if size > limit:
             raise ValidationFailed(
                 "file.too_large",
-                _("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                _("The file is larger than %(kb)s KB.") % {"kb": f"{limit // 1024:,}"},
                 fields={"file": [_("Too large.")]},
             )
         digest.update(chunk)

@@ -38,7 +38,7 @@ from motcua.dossiers.models import (
 from motcua.notifications.models import Medium
 from motcua.notifications.services import notify
 from motcua.org import selectors as org_selectors
-from motcua.org.models import UNIT_WIDE_ROLES, Agency, Official, Role
+from motcua.org.models import UNIT_WIDE_ROLES, Agency, AgencyKind, Official, Role
 from motcua.procedures import selectors as procedure_selectors
 from motcua.procedures.models import (
     LimitUnit,
@@ -48,7 +48,7 @@ from motcua.procedures.models import (
     Publication,
 )
 from motcua.procedures.services import version_mark_used
-from motcua.workcalendar.engine import WorkingTime
+from motcua.workcalendar.engine import Deadline, WorkingTime
 from motcua.workcalendar.selectors import working_time
 
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
@@ -288,7 +288,7 @@ def _raise_for(errors: dict[str, list[str]]) -> None:
 def _start_clock(dossier: Dossier, now: datetime, engine: WorkingTime) -> None:
     """Received now: the legal due time from the version's limit, the first step opened."""
     version = dossier.version
-    deadline = _deadline_for(version, now, engine)
+    deadline = deadline_for(version, now, engine)
     dossier.received_at = now
     dossier.effective_start, dossier.due_at = deadline.effective_start, deadline.due_at
     if version.first_used_at is None:
@@ -363,7 +363,7 @@ def dossier_receive(
     )
     # the clock and the first event are computed before the row is written: one INSERT
     # carries the due time and the chain's head
-    deadline = _deadline_for(version, now, engine)
+    deadline = deadline_for(version, now, engine)
     dossier.received_at = now
     dossier.effective_start, dossier.due_at = deadline.effective_start, deadline.due_at
     event = _chain_event(
@@ -384,7 +384,8 @@ def dossier_receive(
     return dossier
 
 
-def _deadline_for(version: ProcedureVersion, now: datetime, engine: WorkingTime) -> Any:
+def deadline_for(version: ProcedureVersion, now: datetime, engine: WorkingTime) -> Deadline:
+    """The legal clock of a dossier received ``now`` under ``version``."""
     limit = version.time_limit_value
     return engine.deadline(
         now,
@@ -419,6 +420,12 @@ def dossier_submit_online(
     (action ``refuse``). Competence and applicant data are checked now; completeness is
     checked at receipt, where the officer may refuse listing what is missing."""
     now = _now(at)
+    if agency.kind != AgencyKind.ONE_STOP:
+        raise ValidationFailed(
+            "dossier.invalid",
+            _("Online dossiers are filed with a one-stop department."),
+            fields={"agency": [_("Not a one-stop department.")]},
+        )
     _check_competence(procedure, agency, now)
     version = procedure_selectors.version_in_force(procedure=procedure, at=now)
     errors = _validate_applicant(applicant)
@@ -720,7 +727,7 @@ def _resume(dossier: Dossier, at: datetime) -> int:
     step = _open_step_of(dossier)
     if dossier.version.pause_rule == "restart":
         start = engine.effective_start(at)
-        dossier.due_at = _deadline_for(dossier.version, at, engine).due_at
+        dossier.due_at = deadline_for(dossier.version, at, engine).due_at
         if step is not None:
             step.due_at = engine.due_after_seconds(start, step.allotted_seconds)
     else:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,11 +39,13 @@ class WarningRun:
         self.sent[kind] = self.sent.get(kind, 0) + 1
 
 
-def _kind(allotted: int, remaining: int, day_seconds: int) -> WarningKind | None:
-    """The most urgent warning due: breach, then one working day left, then 80 % used."""
-    if remaining <= 0:
+def _kind(allotted: int, remaining: int, day_seconds: int, *, overdue: bool) -> WarningKind | None:
+    """The most urgent warning due: breach once the due time has passed; one working day
+    left (for items longer than a day: a half-day step would start "one day left"); 80 %
+    of the allotted working time used."""
+    if overdue:
         return WarningKind.BREACH
-    if remaining <= day_seconds:
+    if allotted > day_seconds and remaining <= day_seconds:
         return WarningKind.ONE_DAY
     if allotted > 0 and (allotted - remaining) >= 0.8 * allotted:
         return WarningKind.EIGHTY
@@ -51,7 +54,10 @@ def _kind(allotted: int, remaining: int, day_seconds: int) -> WarningKind | None
 
 def _heads(agency: Agency, at: datetime) -> list[Official]:
     day = timezone.localtime(at).date()
-    grants = RoleGrant.objects.filter(agency=agency, role=Role.UNIT_HEAD, valid_from__lte=day)
+    # the head of a division, or the chairman heading a People's Committee
+    grants = RoleGrant.objects.filter(
+        agency=agency, role__in=[Role.UNIT_HEAD, Role.CHAIRMAN], valid_from__lte=day
+    )
     grants = grants.exclude(valid_to__lt=day).select_related("official")
     return [g.official for g in grants if g.official.is_active]
 
@@ -78,34 +84,62 @@ def _left(engine: WorkingTime, due: datetime, now: datetime) -> str:
 
 
 def deadline_warnings(*, now: datetime | None = None) -> WarningRun:
+    """Warn for every running dossier (received or being handled; paused ones do not run):
+    its open step against the step's due time, and the dossier against its legal due time.
+    A dossier with no open step (every step done, nobody finished it) is told to the head
+    of its receiving agency."""
     now = now or timezone.now()
     run = WarningRun()
     engines: dict[int, WorkingTime] = {}
-    steps = (
-        DossierStep.objects.filter(finished_at__isnull=True, dossier__status__in=RUNNING)
-        .select_related("dossier__agency__unit", "agency", "assignee")
+    open_steps = DossierStep.objects.filter(finished_at__isnull=True).select_related(
+        "agency", "assignee"
+    )
+    dossiers = (
+        Dossier.objects.filter(status__in=RUNNING)
+        .select_related("agency__unit", "version")
+        .prefetch_related(Prefetch("steps", queryset=open_steps, to_attr="open_steps"))
         .order_by("pk")
     )
-    for step in steps.iterator(chunk_size=500):
-        dossier = step.dossier
+    for dossier in dossiers.iterator(chunk_size=500):
         engine = engines.get(dossier.agency_id)
         if engine is None:
             engine = engines[dossier.agency_id] = engine_of(dossier)
-        run.checked += 1
-        # the step's own time
+        step: DossierStep | None = next(iter(dossier.open_steps), None)
+        if step is not None:
+            run.checked += 1
+            kind = _kind(
+                step.allotted_seconds,
+                engine.remaining_seconds(step.due_at, now),
+                engine.day_seconds,
+                overdue=now > step.due_at,
+            )
+            if kind is not None:
+                _warn(
+                    run, dossier, step, kind, step.agency, step.assignee, step.due_at, engine, now
+                )
+        assert dossier.due_at is not None  # noqa: S101 - received dossiers have one
+        assert dossier.received_at is not None  # noqa: S101
+        # the legal limit in office time, without the paused time that moved the due time
+        legal = _legal_due(dossier, engine)
+        allotted = engine.working_seconds_between(dossier.effective_start or legal, legal)
         kind = _kind(
-            step.allotted_seconds, engine.remaining_seconds(step.due_at, now), engine.day_seconds
+            allotted,
+            engine.remaining_seconds(dossier.due_at, now),
+            engine.day_seconds,
+            overdue=now > dossier.due_at,
         )
         if kind is not None:
-            _warn(run, dossier, step, kind, step.agency, step.assignee, step.due_at, engine, now)
-        # the dossier's legal due time, told to whoever holds it now and that agency's head
-        assert dossier.due_at is not None  # noqa: S101 - received dossiers have one
-        assert dossier.effective_start is not None  # noqa: S101
-        total = engine.working_seconds_between(dossier.effective_start, dossier.due_at)
-        kind = _kind(total, engine.remaining_seconds(dossier.due_at, now), engine.day_seconds)
-        if kind is not None:
-            _warn(run, dossier, None, kind, step.agency, step.assignee, dossier.due_at, engine, now)
+            holder_agency = step.agency if step is not None else dossier.agency
+            holder = step.assignee if step is not None else None
+            _warn(run, dossier, None, kind, holder_agency, holder, dossier.due_at, engine, now)
     return run
+
+
+def _legal_due(dossier: Dossier, engine: WorkingTime) -> datetime:
+    from motcua.dossiers.services import deadline_for
+
+    assert dossier.received_at is not None  # noqa: S101
+    return deadline_for(dossier.version, dossier.received_at, engine).due_at
 
 
 def _warn(
