@@ -186,6 +186,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
 # the send_notifications command retries
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=5, minimum=1)
 SMS_BACKEND = env_str("SMS_BACKEND", "motcua.notifications.sms.LoggingBackend")
+# Public rate limits (attempts per window; motcua/portal/limits.py explains each)
+PORTAL_LOOKUP_PER_IP = env_int("PORTAL_LOOKUP_PER_IP", default=10, minimum=1)
+PORTAL_LOOKUP_PER_CODE = env_int("PORTAL_LOOKUP_PER_CODE", default=5, minimum=1)
+PORTAL_LOOKUP_WINDOW_SECONDS = env_int("PORTAL_LOOKUP_WINDOW_SECONDS", default=600, minimum=1)
+PORTAL_REPORT_PER_IP = env_int("PORTAL_REPORT_PER_IP", default=5, minimum=1)
+PORTAL_SUBMIT_PER_IP = env_int("PORTAL_SUBMIT_PER_IP", default=10, minimum=1)
+PORTAL_UPLOAD_PER_IP = env_int("PORTAL_UPLOAD_PER_IP", default=60, minimum=1)
 DOSSIER_FILE_MAX_BYTES = env_int("DOSSIER_FILE_MAX_MB", default=20, minimum=1) * 1024 * 1024
 
 LOGGING = {

@@ -68,7 +68,8 @@ def dossier_timeliness(
         DossierStatus.SUPPLEMENT_REQUESTED,
         DossierStatus.FINANCIAL_OBLIGATION,
     }:
-        return engine.classify(dossier.due_at, now=now or timezone.now())
+        # a paused dossier's clock stopped when it was paused
+        return engine.classify(dossier.due_at, now=dossier.paused_at or now or timezone.now())
     return None
 
 

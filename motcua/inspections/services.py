@@ -83,6 +83,34 @@ def _check_text(
     return value
 
 
+def _resolve(
+    errors: dict[str, list[str]], code: str, agency_code: str, now: datetime
+) -> tuple[Dossier | None, Agency | None]:
+    """The dossier and the agency named, each checked (errors are added to ``errors``)."""
+    dossier = None
+    if code and "dossier" not in errors:
+        dossier = Dossier.objects.select_related("agency").filter(code=code).first()
+        if dossier is None:
+            errors["dossier"] = [_("No dossier has this code.")]
+    agency = None
+    if "agency" in errors:
+        return dossier, None
+    if agency_code:
+        day = timezone.localtime(now).date()
+        agency = (
+            Agency.objects.filter(code=agency_code, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .first()
+        )
+        if agency is None:
+            errors["agency"] = [_("Unknown agency.")]
+        elif dossier is not None and agency.pk not in _agencies_of(dossier):
+            errors["agency"] = [_("This agency did not receive or handle the dossier.")]
+    elif not code:
+        errors["agency"] = [_("Choose the agency, or give the dossier's code.")]
+    return dossier, agency
+
+
 @transaction.atomic
 def misconduct_report_create(
     *, report: MisconductIn, at: datetime | None = None
@@ -114,25 +142,7 @@ def misconduct_report_create(
     if contact and "reporter_contact" not in errors and not _contact_ok(contact):
         errors["reporter_contact"] = [_("A phone number or an e-mail address.")]
 
-    dossier = None
-    if code and "dossier" not in errors:
-        dossier = Dossier.objects.select_related("agency").filter(code=code).first()
-        if dossier is None:
-            errors["dossier"] = [_("No dossier has this code.")]
-    agency = None
-    if agency_code and "agency" not in errors:
-        day = timezone.localtime(now).date()
-        agency = (
-            Agency.objects.filter(code=agency_code, valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .first()
-        )
-        if agency is None:
-            errors["agency"] = [_("Unknown agency.")]
-        elif dossier is not None and agency.pk not in _agencies_of(dossier):
-            errors["agency"] = [_("This agency did not receive or handle the dossier.")]
-    elif not code and "agency" not in errors:
-        errors["agency"] = [_("Choose the agency, or give the dossier's code.")]
+    dossier, agency = _resolve(errors, code, agency_code, now)
     if errors:
         raise ValidationFailed(
             "misconduct.invalid", _("The report is incomplete or invalid."), fields=errors

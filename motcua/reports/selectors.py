@@ -182,10 +182,12 @@ def dossier_outcome(
     due_at: datetime,
     period: ReportPeriod,
     clock: WorkingTime,
+    paused_at: datetime | None = None,
 ) -> Outcome | None:
     """Where a received dossier stands in ``period`` (see the module's definitions), or
     None when the period does not count it (received after its end, or closed before it
-    began)."""
+    began). A dossier paused now (supplement, financial obligation) has its clock stopped
+    at ``paused_at``: it is overdue only if it was already past due then."""
     if received_at >= period.end:
         return None
     closed_at = finished_at or ended_at
@@ -195,7 +197,8 @@ def dossier_outcome(
         return _RESOLVED[clock.classify(due_at, finished_at=finished_at)]
     if ended_at is not None and ended_at < period.end:
         return Outcome.WITHDRAWN if status == DossierStatus.WITHDRAWN else Outcome.STOPPED
-    return Outcome.OVERDUE if due_at < period.end else Outcome.IN_TIME
+    clock_end = min(period.end, paused_at) if paused_at is not None else period.end
+    return Outcome.OVERDUE if due_at < clock_end else Outcome.IN_TIME
 
 
 _RESOLVED = {
@@ -258,10 +261,20 @@ def dossier_statistics_grouped(
         "channel",
         "due_at",
         "effective_start",
+        "paused_at",
     )
     for row in rows.iterator():
         key = tuple(row[:width])
-        received_at, finished_at, ended_at, status, channel, due_at, effective_start = row[width:]
+        (
+            received_at,
+            finished_at,
+            ended_at,
+            status,
+            channel,
+            due_at,
+            effective_start,
+            paused_at,
+        ) = row[width:]
         if due_at is None or received_at is None:  # pragma: no cover - never received
             continue
         outcome = dossier_outcome(
@@ -272,6 +285,7 @@ def dossier_statistics_grouped(
             due_at=due_at,
             period=period,
             clock=clock,
+            paused_at=paused_at,
         )
         if outcome is None:
             continue
@@ -465,6 +479,7 @@ def tracking_log(
             due_at=d.due_at,
             period=period,
             clock=clock,
+            paused_at=d.paused_at,
         )
         if outcome is None:  # pragma: no cover - received within the period
             continue

@@ -202,3 +202,34 @@ def test_personal_data_in_full_only_for_handlers_and_every_full_view_is_logged(a
         assert not PersonalDataView.objects.filter(official=onlooker).exists()
     listed = api("get", "/dossiers", dw.w.dl_motcua).json()["items"][0]
     assert listed["applicant"]["id_number"].startswith("*")
+
+
+def test_a_paused_dossier_s_clock_stops_in_the_api_and_the_statistics(api, dw):
+    from motcua.dossiers import services
+    from motcua.reports.selectors import dossier_statistics
+
+    # received Mon 2 Nov 2026 09:00 (due five working days later), paused an hour later
+    # for a supplement that never came: weeks later it is still in time, not overdue
+    d = receive(dw, vn(2026, 11, 2, 9))
+    services.dossier_act(
+        dossier=d,
+        actor=dw.w.dl_motcua,
+        action="request_supplement",
+        payload={"items": ["Bản vẽ thửa đất"]},
+        at=vn(2026, 11, 2, 10),
+    )
+    assert api("get", f"/dossiers/{d.code}", dw.w.dl_motcua).json()["timeliness"] == "in_time"
+    codes = {
+        t: [
+            i["code"]
+            for i in api("get", f"/dossiers?timeliness={t}", dw.w.dl_motcua).json()["items"]
+        ]
+        for t in ("in_time", "overdue")
+    }
+    assert codes == {"in_time": [d.code], "overdue": []}
+    from datetime import date
+
+    stats = dossier_statistics(
+        agencies=[dw.w.dl_one_stop], first=date(2026, 11, 1), last=date(2026, 11, 30)
+    )
+    assert (stats.in_time, stats.overdue) == (1, 0)

@@ -281,10 +281,12 @@ def dossiers_list(
 def _by_timeliness(rows: Any, timeliness: str) -> Any:
     now = timezone.now()
     tz = timezone.get_current_timezone()
+    # a paused dossier's clock stopped when it was paused
+    overdue = Q(due_at__lt=now) & (Q(paused_at__isnull=True) | Q(due_at__lt=F("paused_at")))
     if timeliness == "in_time":
-        return rows.filter(status__in=OPEN, due_at__gte=now)
+        return rows.filter(status__in=OPEN).exclude(overdue)
     if timeliness == "overdue":
-        return rows.filter(status__in=OPEN, due_at__lt=now)
+        return rows.filter(overdue, status__in=OPEN)
     done = rows.filter(status__in=DONE).annotate(
         finished_day=TruncDate("finished_at", tzinfo=tz), due_day=TruncDate("due_at", tzinfo=tz)
     )
