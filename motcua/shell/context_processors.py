@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from motcua.org.models import Official
+from motcua.org.models import UNIT_WIDE_ROLES, Official, Role
 from motcua.org.selectors import official_role_codes
+
+DASHBOARD_ROLES = UNIT_WIDE_ROLES | {Role.UNIT_HEAD}
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,17 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem(_("Working calendar"), reverse("workcalendar:year"), "calendar"),
         NavItem(_("Catalogue"), reverse("procedures:catalogue"), "catalogue"),
         NavItem(_("Proposals"), reverse("procedures:proposals"), "proposals"),
+        NavItem(_("Reports"), reverse("reports:statistics"), "reports"),
     ]
+    # the counter and the return desk: for one-stop officers
+    if Role.ONE_STOP_OFFICER in roles:
+        items[1:1] = [
+            NavItem(_("Counter"), reverse("dossiers:counter"), "counter"),
+            NavItem(_("Returns"), reverse("dossiers:returns"), "returns"),
+        ]
+    # the dashboard of late rates by unit: for those who direct or oversee units
+    if roles & DASHBOARD_ROLES:
+        items.insert(1, NavItem(_("Dashboard"), reverse("reports:dashboard"), "dashboard"))
     # The Django admin edits master data without per-unit limits: staff only. Role
     # administrators work through the pages and the API, which check their reach.
     if user.is_staff:
