@@ -601,8 +601,14 @@ WORKING_ROLES: set[str] = {
 
 def _holder_or_head(actor: Official, step: DossierStep) -> bool:
     """The step's assignee, its agency's head, or, while nobody holds it, an official of its
-    agency with the step's role (who then becomes its named holder)."""
-    if step.assignee_id == actor.pk or _has_role(actor, step.agency, {Role.UNIT_HEAD}):
+    agency with the step's role. Whoever acts on a free step becomes its named holder, so
+    every step that was worked on names a person."""
+    if step.assignee_id == actor.pk:
+        return True
+    if _has_role(actor, step.agency, {Role.UNIT_HEAD}):
+        if step.assignee_id is None:  # the head acting on a free step is its named holder
+            step.assignee = actor
+            step.save(update_fields=["assignee"])
         return True
     if step.assignee_id is None and _has_role(
         actor, step.agency, {step.role} if step.role else WORKING_ROLES

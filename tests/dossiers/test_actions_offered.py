@@ -80,7 +80,7 @@ def states(dw: DossierWorld) -> dict[str, Dossier]:
 
 
 def payload(action: str, d: Dossier, actor: Any, dw: DossierWorld) -> dict[str, Any]:
-    return {
+    payloads: dict[str, dict[str, Any]] = {
         "receive": {},
         "refuse": {"reasons": ["Ngoài thẩm quyền"]},
         "assign": {"assignee": _other_member(d, actor, dw)},
@@ -100,7 +100,8 @@ def payload(action: str, d: Dossier, actor: Any, dw: DossierWorld) -> dict[str, 
         "return": {"method": "counter"},
         "withdraw": {"reason": "Rút"},
         "stop": {"reason": "Dừng"},
-    }[action]
+    }
+    return payloads[action]
 
 
 def _other_member(d: Dossier, actor: Any, dw: DossierWorld) -> str:

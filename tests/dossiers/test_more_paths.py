@@ -454,7 +454,7 @@ def test_a_step_forwarded_to_another_units_agency_and_back_keeps_its_due_time(dw
     assert event.data == {
         "step": 2,
         "from_agency": "DL.TNMT",
-        "from": None,
+        "from": "dl.tnmt",  # the head acting on the free step became its holder
         "to_agency": "TK.UBND",
         "note": "Liên thông",
     }
@@ -484,7 +484,7 @@ def test_a_step_forwarded_to_another_units_agency_and_back_keeps_its_due_time(dw
         d.steps.order_by("started_at", "pk").values_list("assignee__username", flat=True)
     ) == [
         "dl.motcua",
-        None,
+        "dl.tnmt",  # the head forwarded the free step: its named holder
         "tk.cv",
         "dl.tnmt.cv",
         "dl.chutich",
@@ -502,6 +502,7 @@ def test_a_step_forwarded_to_another_units_agency_and_back_keeps_its_due_time(dw
     assert sorted(rating.officials.values_list("username", flat=True)) == [
         "dl.chutich",
         "dl.motcua",
+        "dl.tnmt",
         "dl.tnmt.cv",
         "tk.cv",
     ]
