@@ -43,7 +43,7 @@ def counts() -> dict[str, int]:
 
 def seed() -> str:
     out = StringIO()
-    call_command("seed_demo", "--quiet-logins", stdout=out)
+    call_command("seed_demo", "--quiet-logins", "--no-dossiers", stdout=out)
     return out.getvalue()
 
 
@@ -68,7 +68,7 @@ def test_quiet_logins_prints_no_password(db):
 
 def test_the_logins_are_printed_with_the_password_otherwise(db):
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--no-dossiers", stdout=out)
     assert DEMO_PASSWORD in out.getvalue()
     assert "dl.motcua" in out.getvalue()
 

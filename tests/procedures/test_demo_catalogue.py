@@ -44,7 +44,7 @@ NATIONAL_CODE = re.compile(r"^[1-3]\.\d{6}$")
 
 def seed() -> str:
     out = StringIO()
-    call_command("seed_demo", "--quiet-logins", stdout=out)
+    call_command("seed_demo", "--quiet-logins", "--no-dossiers", stdout=out)
     return out.getvalue()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from motcua.dossiers.demo import seed_dossiers
 from motcua.org.demo import DEMO_PASSWORD, load_demo_organisation
 from motcua.procedures.demo import load_demo_catalogue
 
@@ -15,6 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+        parser.add_argument(
+            "--no-dossiers", action="store_true", help="skip the 2024 demo dossiers (faster)"
+        )
+        parser.add_argument(
+            "--dossier-scale",
+            type=float,
+            default=1.0,
+            help="share of the demo volume of dossiers (1 = about a thousand)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo_organisation()
@@ -26,6 +36,18 @@ class Command(BaseCommand):
                 f"Catalogue of unit {unit}: {counts.total} procedures ({levels}), "
                 f"{counts.proposals} proposed for simplification."
             )
+        if not options["no_dossiers"]:
+            dossiers = seed_dossiers(scale=max(options["dossier_scale"], 0.0))
+            if dossiers.skipped:
+                self.stdout.write("Demo dossiers: already loaded.")
+            else:
+                self.stdout.write(
+                    f"Demo dossiers: {dossiers.created} ({dossiers.late} late, "
+                    f"{dossiers.apologies} apology letters, {dossiers.supplemented} supplemented, "
+                    f"{dossiers.withdrawn} withdrawn, {dossiers.stopped} stopped, "
+                    f"{dossiers.forwarded} forwarded, {dossiers.rated} rated, "
+                    f"{dossiers.open} open now)."
+                )
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
