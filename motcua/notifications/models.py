@@ -22,7 +22,7 @@ class DeliveryStatus(models.TextChoices):
 
 class Notification(models.Model):
     medium = models.CharField(_("medium"), max_length=5, choices=Medium.choices)
-    recipient = models.CharField(_("to"), max_length=254)
+    recipient = models.CharField(_("recipient"), max_length=254)
     # an official's own copy (shown in their work list); empty for applicants
     official = models.ForeignKey(
         Official, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"

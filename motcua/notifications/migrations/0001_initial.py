@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('medium', models.CharField(choices=[('email', 'E-mail'), ('sms', 'SMS')], max_length=5, verbose_name='medium')),
-                ('recipient', models.CharField(max_length=254, verbose_name='to')),
+                ('recipient', models.CharField(max_length=254, verbose_name='recipient')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('body', models.TextField(verbose_name='message')),
                 ('topic', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='about')),
