@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.api.middleware.ApiErrorShapeMiddleware",
+    "motcua.api.middleware.ApiInputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"

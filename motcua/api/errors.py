@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from motcua.api.parser import BodyRejected
 from motcua.core.errors import DomainError
 
 
@@ -69,6 +70,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, BodyRejected):
+            cause = exc.__cause__
+            return api.create_response(
+                request, error_body(cause.code, str(cause.message)), status=400
+            )
         if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
             # django-ninja raises HttpError(400) "from" the parser's error when a body is not
             # JSON; give it a stable code that says so rather than the generic http.400.

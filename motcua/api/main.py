@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from motcua.api.errors import error_body, install_error_handlers
+from motcua.api.parser import StrictJSONParser
 from motcua.api.routers import (
     calendar,
     catalogue_files,
@@ -30,6 +31,7 @@ class Utf8JSONRenderer(JSONRenderer):
 
 api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
+    parser=StrictJSONParser(),
     title="motcua API",
     version="1",
     description="One-stop shop, tasks and reform accountability. Contract: shared/API.md.",

@@ -99,6 +99,10 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+# no hour count, fee or income of a procedure comes near this (a thousand billion đồng)
+MAX_NUMBER = Decimal(10**12)
+
+
 def _number(raw: Any, path: str, errors: dict[str, list[str]], *, integer: bool = False) -> Decimal:
     if isinstance(raw, bool) or raw is None or raw == "":
         errors.setdefault(path, []).append(gettext_noop("A number is required."))
@@ -110,6 +114,9 @@ def _number(raw: Any, path: str, errors: dict[str, list[str]], *, integer: bool 
         return Decimal(0)
     if not value.is_finite() or value < 0:
         errors.setdefault(path, []).append(gettext_noop("Must be a number of at least 0."))
+        return Decimal(0)
+    if value > MAX_NUMBER:
+        errors.setdefault(path, []).append(gettext_noop("The number is too large."))
         return Decimal(0)
     if integer and value != value.to_integral_value():
         errors.setdefault(path, []).append(gettext_noop("Must be a whole number."))

@@ -136,7 +136,7 @@ def override_out(o: CalendarOverride) -> dict[str, Any]:
 @router.get("/overrides", response=Page, summary="Overrides of a calendar")
 def overrides_list(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = Query(None, ge=1, le=9999),
     calendar: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,

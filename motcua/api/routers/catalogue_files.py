@@ -7,12 +7,12 @@ Registered before the procedures router, so that ``/procedures/import`` and
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from motcua.api.auth import AUTH, actor
@@ -97,7 +97,11 @@ class TemplateOut(Schema):
     summary="Attach the blank form of a required document (catalogue administrators)",
 )
 def document_template(
-    request: HttpRequest, code: str, number: int, position: int, file: File[UploadedFile]
+    request: HttpRequest,
+    code: str,
+    number: int,
+    position: Annotated[int, Path(ge=1, le=32767)],
+    file: File[UploadedFile],
 ) -> Status[dict[str, str]]:
     """``position`` counts the version's documents from 1, in their order."""
     official = actor(request)

@@ -76,7 +76,7 @@ class OfficialIn(Schema):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     full_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1)
-    email: str = ""
+    email: str = Field(default="", max_length=254)
     roles: list[RoleIO] = []
 
 

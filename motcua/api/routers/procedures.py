@@ -30,27 +30,28 @@ router = Router(tags=["procedures"])
 
 
 class TimeLimitIO(Schema):
-    value: Decimal = Field(ge=0, allow_inf_nan=False)
-    unit: str
+    # the database keeps 7 digits, 2 after the point
+    value: Decimal = Field(ge=0, le=Decimal("99999.99"), allow_inf_nan=False)
+    unit: str = Field(max_length=20)
 
 
 class FeeIO(Schema):
-    name: str
-    amount_vnd: int = Field(ge=0)
+    name: str = Field(max_length=300)
+    amount_vnd: int = Field(ge=0, le=10**13)
 
 
 class DocumentIO(Schema):
-    name: str
+    name: str = Field(max_length=500)
     mandatory: bool = True
-    form: str = "any"
-    count: int = Field(default=1, ge=1)
+    form: str = Field(default="any", max_length=20)
+    count: int = Field(default=1, ge=1, le=100)
 
 
 class StepIn(Schema):
-    name: str
-    agency: str | None = None
-    role: str = ""
-    hours: Decimal = Field(ge=0, allow_inf_nan=False)
+    name: str = Field(max_length=300)
+    agency: str | None = Field(default=None, max_length=40)
+    role: str = Field(default="", max_length=30)
+    hours: Decimal = Field(ge=0, le=Decimal("99999.99"), allow_inf_nan=False)
 
 
 class StepOut(Schema):
@@ -67,13 +68,13 @@ class VersionIn(Schema):
     effective_from: dt.date
     time_limit: TimeLimitIO
     cutoff_time: str | None = Field(default=None, pattern=r"^\d{2}:\d{2}$")
-    pause_rule: str = "pause"
-    fees: list[FeeIO] = []
-    documents: list[DocumentIO] = []
-    online_level: str = "none"
-    result_document: str = ""
-    legal_basis: str = ""
-    steps: list[StepIn] = []
+    pause_rule: str = Field(default="pause", max_length=10)
+    fees: list[FeeIO] = Field(default=[], max_length=200)
+    documents: list[DocumentIO] = Field(default=[], max_length=200)
+    online_level: str = Field(default="none", max_length=10)
+    result_document: str = Field(default="", max_length=500)
+    legal_basis: str = Field(default="", max_length=20000)
+    steps: list[StepIn] = Field(default=[], max_length=100)
 
 
 class VersionOut(Schema):
@@ -385,10 +386,10 @@ def compliance_cost(request: HttpRequest, payload: CostIn) -> dict[str, Any]:
 
 
 class ProposalIn(Schema):
-    procedure: str
-    unit: str
-    title: str
-    year: int
+    procedure: str = Field(max_length=40)
+    unit: str = Field(max_length=40)
+    title: str = Field(max_length=500)
+    year: int = Field(ge=1900, le=2200)
     current: dict[str, Any]
     proposed: dict[str, Any]
     rationale: str = ""
