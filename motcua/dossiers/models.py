@@ -291,8 +291,7 @@ class Rating(models.Model):
 
 
 class WarningKind(models.TextChoices):
-    # xgettext:no-python-format
-    EIGHTY = "eighty", _("80 % of the time used")
+    EIGHTY = "eighty", _("80 percent of the time used")
     ONE_DAY = "one_day", _("One working day left")
     BREACH = "breach", _("Overdue")
 

@@ -9,11 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from motcua.procedures.models import (
     ProcedureVersion,
     ProcessStep,
     Publication,
+    RequiredDocument,
 )
 from motcua.procedures.services import version_mark_used
 from motcua.workcalendar.engine import Deadline, WorkingTime
@@ -167,15 +169,20 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _next_code(agency: Agency, at: datetime) -> str:
-    """``<agency code>-<yymmdd>-<4-digit daily sequence>``; the counter row is locked, so two
-    receptions at the same agency never get the same number."""
+    """``<agency code>-<yymmdd>-<4-digit daily sequence>``. One upsert takes the next number
+    under the counter row's lock (PostgreSQL; SQLite holds the write lock from BEGIN
+    IMMEDIATE), so two receptions at the same agency never get the same number."""
     day = timezone.localtime(at).date()
-    counter, _created = DailyCounter.objects.select_for_update().get_or_create(
-        agency=agency, day=day
-    )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+    table = DailyCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - table name from the model
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency.pk, day],
+        )
+        (number,) = cursor.fetchone()
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
 def _validate_applicant(applicant: ApplicantData) -> dict[str, list[str]]:
@@ -322,6 +329,44 @@ def _store_documents(dossier: Dossier, documents: Sequence[DocumentIn], at: date
     )
 
 
+# the documents and steps of used (frozen) versions, by content token: they never change,
+# so every reception after the first reads them from memory instead of two queries
+_FROZEN: dict[UUID, tuple[list[RequiredDocument], list[ProcessStep]]] = {}
+_FROZEN_MAX = 5000
+
+
+def _version_for_reception(procedure: Procedure, now: datetime) -> ProcedureVersion:
+    """The version in force, with its documents and steps as if prefetched."""
+    day = timezone.localtime(now).date()
+    version = (
+        ProcedureVersion.objects.filter(procedure=procedure)
+        .filter(procedure_selectors.in_force_on(day))
+        .order_by("effective_from")
+        .first()
+    )
+    token = version.content_token if version is not None else None
+    if version is None or token is None or version.first_used_at is None:
+        return procedure_selectors.version_in_force(procedure=procedure, at=now, fees=False)
+    content = _FROZEN.get(token)
+    if content is None:
+        documents = list(RequiredDocument.objects.filter(version=version).order_by("position"))
+        steps = list(
+            ProcessStep.objects.filter(version=version)
+            .select_related("agency__unit")
+            .order_by("position")
+        )
+        if len(_FROZEN) >= _FROZEN_MAX:
+            _FROZEN.clear()
+        content = _FROZEN[token] = (documents, steps)
+    cache = version._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    for name, rows in (("documents", content[0]), ("steps", content[1])):
+        related = getattr(version, name).get_queryset()
+        related._result_cache = list(rows)
+        related._prefetch_done = True
+        cache[name] = related
+    return version
+
+
 @transaction.atomic
 def dossier_receive(
     *,
@@ -347,7 +392,7 @@ def dossier_receive(
         )
     _check_channel(channel)
     _check_competence(procedure, agency, now)
-    version = procedure_selectors.version_in_force(procedure=procedure, at=now)
+    version = _version_for_reception(procedure, now)
     errors = _validate_applicant(applicant)
     errors.update(_check_documents(version, documents))
     _raise_for(errors)

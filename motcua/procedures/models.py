@@ -107,6 +107,9 @@ class ProcedureVersion(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     # set when the first dossier is received under this version; from then on it is frozen
     first_used_at = models.DateTimeField(_("first used at"), null=True, blank=True)
+    # names the frozen content (set with first_used_at, never reused): an app process may
+    # keep a used version's documents and steps in memory under this token
+    content_token = models.UUIDField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         Official, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

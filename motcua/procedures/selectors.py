@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -78,15 +79,17 @@ def procedure_get(*, code: str) -> Procedure:
     return found
 
 
-def versions_of(*, procedure: Procedure) -> QuerySet[ProcedureVersion]:
-    """Versions with their fees, documents and steps (agencies and units) prefetched."""
+def versions_of(*, procedure: Procedure, fees: bool = True) -> QuerySet[ProcedureVersion]:
+    """Versions with their fees (unless ``fees`` is false: reception does not read them),
+    documents and steps (agencies and units) prefetched."""
+    related: list[Any] = ["fees"] if fees else []
+    related += [
+        "documents",
+        Prefetch("steps", queryset=ProcessStep.objects.select_related("agency__unit")),
+    ]
     return (
         ProcedureVersion.objects.filter(procedure=procedure)
-        .prefetch_related(
-            "fees",
-            "documents",
-            Prefetch("steps", queryset=ProcessStep.objects.select_related("agency__unit")),
-        )
+        .prefetch_related(*related)
         .order_by("effective_from")
     )
 
@@ -96,11 +99,13 @@ def in_force_on(day: date) -> Q:
     return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
 
 
-def version_in_force(*, procedure: Procedure, at: datetime | date) -> ProcedureVersion:
+def version_in_force(
+    *, procedure: Procedure, at: datetime | date, fees: bool = True
+) -> ProcedureVersion:
     """The version in force at ``at`` (a moment is read in Vietnam's time zone): the one a
     dossier received then keeps for its whole life."""
     day = timezone.localtime(at).date() if isinstance(at, datetime) else at
-    version = versions_of(procedure=procedure).filter(in_force_on(day)).first()
+    version = versions_of(procedure=procedure, fees=fees).filter(in_force_on(day)).first()
     if version is None:
         raise NotFound(
             "procedure.no_version_in_force",

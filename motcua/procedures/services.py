@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -368,7 +369,7 @@ def document_template_attach(
 def version_mark_used(*, version: ProcedureVersion, at: datetime | None = None) -> None:
     """Freeze a version when the first dossier is received under it (idempotent)."""
     ProcedureVersion.objects.filter(pk=version.pk, first_used_at__isnull=True).update(
-        first_used_at=at or timezone.now()
+        first_used_at=at or timezone.now(), content_token=uuid.uuid4()
     )
 
 

@@ -390,3 +390,29 @@ def test_a_refused_reception_leaves_the_days_sequence_where_it_was(dw):
     assert receive(dw, vn(2027, 3, 1, 11)).code == "DL.MC-270301-0002"
     assert Dossier.objects.count() == 2
     assert ProcedureVersion.objects.get().first_used_at == vn(2027, 3, 1, 9)
+
+
+def test_a_used_version_s_documents_and_steps_are_read_once_per_process(dw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def tables(at):
+        with CaptureQueriesContext(connection) as captured:
+            receive(dw, at)
+        return [q["sql"].split('FROM "')[1].split('"')[0] for q in captured if " FROM " in q["sql"]]
+
+    first = tables(vn(2027, 2, 3, 9))  # freezes the version (it gets its content token)
+    assert "procedures_requireddocument" in first
+    tables(vn(2027, 2, 3, 10))  # reads the frozen content once
+    third = tables(vn(2027, 2, 3, 11))
+    assert "procedures_requireddocument" not in third
+    assert "procedures_processstep" not in third
+    version = ProcedureVersion.objects.get(procedure=dw.procedure)
+    assert version.content_token is not None
+    d = Dossier.objects.order_by("pk").last()
+    assert d is not None
+    assert [s.name for s in d.steps.all()] == ["Tiếp nhận"]
+    assert list(d.documents.values_list("name", flat=True)) == [
+        "Đơn đăng ký biến động",
+        "Giấy chứng nhận quyền sử dụng đất",
+    ]

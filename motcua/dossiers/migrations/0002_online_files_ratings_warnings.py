@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
             name='DeadlineWarning',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('eighty', '80 % of the time used'), ('one_day', 'One working day left'), ('breach', 'Overdue')], max_length=10, verbose_name='warning')),
+                ('kind', models.CharField(choices=[('eighty', '80 percent of the time used'), ('one_day', 'One working day left'), ('breach', 'Overdue')], max_length=10, verbose_name='warning')),
                 ('at', models.DateTimeField(verbose_name='sent at')),
                 ('recipients', models.JSONField(default=list)),
                 ('dossier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='warnings', to='dossiers.dossier')),
