@@ -73,7 +73,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if exc.status_code == 400 and isinstance(exc.__cause__, BodyRejected):
             cause = exc.__cause__
             return api.create_response(
-                request, error_body(cause.code, str(cause.message)), status=400
+                request, error_body(cause.code, str(cause.message), cause.fields), status=400
             )
         if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
             # django-ninja raises HttpError(400) "from" the parser's error when a body is not

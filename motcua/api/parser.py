@@ -25,10 +25,13 @@ MAX_INT = 2**53
 class BodyRejected(ValueError):
     """Raised by the parser; the API's error handler answers 400 with this message."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(
+        self, code: str, message: str, *, fields: dict[str, list[str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.fields = fields
 
 
 def _constant(name: str) -> Any:
@@ -49,24 +52,32 @@ def _int(text: str) -> int:
 
 
 def check_value(data: Any) -> None:
-    """Refuse NUL characters anywhere (keys too) and nesting deeper than MAX_DEPTH; walks
-    without recursion, so no input can exhaust the stack."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
+    """Refuse NUL characters anywhere (keys too) and nesting deeper than MAX_DEPTH, naming
+    the field; walks without recursion, so no input can exhaust the stack."""
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
     while stack:
-        value, depth = stack.pop()
+        value, depth, path = stack.pop()
         if isinstance(value, str):
             if "\x00" in value:
-                raise BodyRejected("request.invalid", _("Text must not contain NUL characters."))
+                raise BodyRejected(
+                    "request.invalid",
+                    _("Text must not contain NUL characters."),
+                    fields={path or "__all__": [_("No NUL characters.")]},
+                )
             continue
         if not isinstance(value, dict | list):
             continue
         if depth > MAX_DEPTH:
             raise BodyRejected("request.invalid", _("The request is nested too deeply."))
         if isinstance(value, dict):
-            stack.extend((k, depth) for k in value)
-            stack.extend((v, depth + 1) for v in value.values())
+            for key, item in value.items():
+                at = f"{path}.{key}" if path else str(key)
+                stack.append((key, depth, at))
+                stack.append((item, depth + 1, at))
         else:
-            stack.extend((v, depth + 1) for v in value)
+            stack.extend(
+                (item, depth + 1, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value)
+            )
 
 
 class StrictJSONParser(Parser):

@@ -38,7 +38,6 @@ from motcua.org import selectors as org_selectors
 from motcua.org.models import Agency, AgencyKind, Official, Role, RoleGrant
 from motcua.procedures.models import OnlineLevel, Procedure, ProcedureVersion, Publication
 from motcua.workcalendar.engine import WorkingTime
-from motcua.workcalendar.selectors import working_time
 
 FIRST_DAY = date(2024, 3, 1)  # the demo catalogue's decision takes effect
 
@@ -291,7 +290,7 @@ class _Seeder:
     def engine(self, agency: Agency) -> WorkingTime:
         found = self.engines.get(agency.pk)
         if found is None:
-            found = working_time(org_selectors.calendar_for_unit(unit=agency.unit))
+            found = org_selectors.working_time_for_unit(unit=agency.unit)
             self.engines[agency.pk] = found
         return found
 

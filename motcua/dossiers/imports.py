@@ -54,7 +54,6 @@ from motcua.org import selectors as org_selectors
 from motcua.org.models import Agency, Official, Role
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.workcalendar.engine import CalendarError, WorkingTime
-from motcua.workcalendar.selectors import working_time
 
 MAX_ROWS = 1000  # per call of the API; the command reads a file in chunks of CHUNK
 CHUNK = 200
@@ -140,7 +139,7 @@ class _Lookups:
     def engine(self, agency: Agency) -> WorkingTime:
         found = self.engines.get(agency.unit_id)
         if found is None:
-            found = working_time(org_selectors.calendar_for_unit(unit=agency.unit))
+            found = org_selectors.working_time_for_unit(unit=agency.unit)
             self.engines[agency.unit_id] = found
         return found
 

@@ -24,7 +24,6 @@ from motcua.org.models import UNIT_WIDE_ROLES, Agency, AgencyKind, Official, Rol
 from motcua.procedures import selectors as procedure_selectors
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.workcalendar.engine import Deadline, WorkingTime
-from motcua.workcalendar.selectors import working_time
 
 WORKING_ROLES = frozenset(
     {Role.ONE_STOP_OFFICER, Role.HANDLING_OFFICIAL, Role.UNIT_HEAD, Role.CHAIRMAN}
@@ -105,7 +104,7 @@ def counter_procedures(
 
 
 def engine_for(agency: Agency) -> WorkingTime:
-    return working_time(org_selectors.calendar_for_unit(unit=agency.unit))
+    return org_selectors.working_time_for_unit(unit=agency.unit)
 
 
 def appointment(*, version: ProcedureVersion, agency: Agency, now: datetime) -> Deadline:

@@ -13,7 +13,6 @@ from motcua.dossiers.models import Dossier, DossierStatus, DossierStep
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Official
 from motcua.workcalendar.engine import Timeliness, WorkingTime
-from motcua.workcalendar.selectors import working_time
 
 
 def dossiers_visible(*, official: Official) -> QuerySet[Dossier]:
@@ -45,7 +44,7 @@ def dossier_visible_or_404(*, official: Official, code: str) -> Dossier:
 
 
 def engine_of(dossier: Dossier) -> WorkingTime:
-    return working_time(org_selectors.calendar_for_unit(unit=dossier.agency.unit))
+    return org_selectors.working_time_for_unit(unit=dossier.agency.unit)
 
 
 FINISHED_STATES = {DossierStatus.FINISHED, DossierStatus.RETURNED}

@@ -51,7 +51,6 @@ from motcua.procedures.models import (
 )
 from motcua.procedures.services import version_mark_used
 from motcua.workcalendar.engine import Deadline, WorkingTime
-from motcua.workcalendar.selectors import working_time
 
 ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 # mobile (03x, 05x, 07x, 08x, 09x) and landline (02x) numbers, 10 digits, or +84 instead of 0
@@ -85,7 +84,7 @@ def _now(at: datetime | None) -> datetime:
 
 
 def _engine_for(agency: Agency) -> WorkingTime:
-    return working_time(org_selectors.calendar_for_unit(unit=agency.unit))
+    return org_selectors.working_time_for_unit(unit=agency.unit)
 
 
 def _has_role(official: Official, agency: Agency, roles: set[str]) -> bool:

@@ -8,7 +8,19 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +37,9 @@ from motcua.org.models import (
     RoleGrant,
     UnitLevel,
 )
+from motcua.workcalendar.engine import WorkingTime
 from motcua.workcalendar.models import WorkCalendar
-from motcua.workcalendar.selectors import calendar_default
+from motcua.workcalendar.selectors import calendar_default, chain_of, chain_query, working_time
 
 
 def _today() -> date:
@@ -255,6 +268,32 @@ def can_edit_calendar(*, official: Official, calendar: WorkCalendar) -> bool:
     if calendar.is_default:
         return can_edit_catalogue(official=official)
     return any(unit.path.startswith(path) for unit in calendar.units.all() for path in paths)
+
+
+def working_time_for_unit(*, unit: AdministrativeUnit) -> WorkingTime:
+    """The unit's working-time engine (its own calendar, else the nearest ancestor's, else
+    the national one, as ``calendar_for_unit``), the calendar and its bases read in one
+    query; the engine is rebuilt whenever that chain's revisions moved."""
+    parts = [p for p in unit.path.split("/") if p]
+    ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    nearest = (
+        AdministrativeUnit.objects.filter(path__in=ancestors, calendar__isnull=False)
+        .order_by("-path")
+        .values("calendar_id")[:1]
+    )
+    rows = list(
+        chain_query()
+        .filter(Q(pk=Subquery(nearest)) | Q(is_default=True))
+        .annotate(
+            is_nearest=ExpressionWrapper(Q(pk=Subquery(nearest)), output_field=BooleanField())
+        )
+    )
+    chosen = next((r for r in rows if r.is_nearest), None) or next(
+        (r for r in rows if r.is_default), None
+    )
+    if chosen is None:
+        return working_time(calendar_default())  # raises the clear "no calendar" error
+    return working_time(chain=chain_of(chosen))
 
 
 def calendar_for_unit(*, unit: AdministrativeUnit) -> WorkCalendar:

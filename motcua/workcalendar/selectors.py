@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from threading import Lock
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -57,8 +58,20 @@ def calendar_get(*, code: str | None) -> WorkCalendar:
 
 def _chain(calendar: WorkCalendar) -> list[WorkCalendar]:
     """The calendar and its bases, nearest first, read in one query."""
-    related = "__".join(["base"] * _MAX_BASE_DEPTH)
-    fresh = WorkCalendar.objects.select_related(related).get(pk=calendar.pk)
+    return chain_of(chain_query().get(pk=calendar.pk))
+
+
+def _parse_periods(raw: list[list[str]]) -> tuple[tuple[time, time], ...]:
+    return tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw)
+
+
+def chain_query() -> QuerySet[WorkCalendar]:
+    """Calendars with their bases joined (``_chain`` reads a chain from one row)."""
+    return WorkCalendar.objects.select_related("__".join(["base"] * _MAX_BASE_DEPTH))
+
+
+def chain_of(fresh: WorkCalendar) -> list[WorkCalendar]:
+    """The chain of a calendar read with ``chain_query`` (no query)."""
     chain: list[WorkCalendar] = []
     node: WorkCalendar | None = fresh
     while node is not None and len(chain) <= _MAX_BASE_DEPTH:
@@ -67,18 +80,16 @@ def _chain(calendar: WorkCalendar) -> list[WorkCalendar]:
     return chain
 
 
-def _parse_periods(raw: list[list[str]]) -> tuple[tuple[time, time], ...]:
-    return tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw)
-
-
-def working_time(calendar: WorkCalendar | None = None) -> WorkingTime:
+def working_time(
+    calendar: WorkCalendar | None = None, *, chain: list[WorkCalendar] | None = None
+) -> WorkingTime:
     """The working-time engine of ``calendar`` (default: national), current as of now.
 
     Costs one query when the calendar is unchanged since this process last built it; after
     any edit (its revision or a base's revision grew) the index is rebuilt from the rows,
     so several app processes never disagree for longer than one request.
     """
-    chain = _chain(calendar or calendar_default())
+    chain = chain or _chain(calendar or calendar_default())
     # the rows' own settings too: a primary key and revision can come back after a rollback
     key = tuple((c.pk, c.revision, c.version, c.office_periods, c.weekend) for c in chain)
     head = chain[0]

@@ -43,3 +43,28 @@ def test_a_units_own_calendar_comes_first(world):
     give_calendar(world.dl, "do-luong")
     own = give_calendar(world.dl_commune, "dong-son")
     assert calendar_for_unit(unit=fresh(world.dl_commune)) == own
+
+
+def test_the_unit_s_engine_is_the_one_of_calendar_for_unit_read_in_one_query(
+    world, django_assert_num_queries
+):
+    from datetime import date
+
+    from motcua.org.selectors import working_time_for_unit
+    from motcua.workcalendar.models import CalendarOverride
+    from motcua.workcalendar.selectors import working_time
+
+    give_calendar(world.province, "nghe-an")
+    do_luong = give_calendar(world.dl, "do-luong")
+    # a day off only in Đô Lương's calendar tells the engines apart
+    CalendarOverride.objects.create(
+        calendar=do_luong, date=date(2027, 3, 3), kind="day_off", note="Lễ hội"
+    )
+    for each in [world.province, world.dl, world.dl_commune, world.tk, world.tk_commune]:
+        expected = working_time(calendar_for_unit(unit=fresh(each)))
+        unit = fresh(each)
+        with django_assert_num_queries(1):
+            engine = working_time_for_unit(unit=unit)
+        assert engine is expected
+    assert not working_time_for_unit(unit=fresh(world.dl_commune)).is_working_day(date(2027, 3, 3))
+    assert working_time_for_unit(unit=fresh(world.tk_commune)).is_working_day(date(2027, 3, 3))
