@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -56,6 +56,8 @@ ID_NUMBER = re.compile(r"^(\d{9}|\d{12})$")
 # mobile (03x, 05x, 07x, 08x, 09x) and landline (02x) numbers, 10 digits, or +84 instead of 0
 PHONE = re.compile(r"^(?:0|\+84)(?:[235789]\d{8})$")
 MAX_TEXT = 2000
+# an apology's new appointment lies within a year of the legal due time
+MAX_DELAY = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -685,7 +687,13 @@ def _assign(
                 "assignee": [_("Not an official of %(agency)s.") % {"agency": step.agency.name}]
             },
         )
-    taking = assignee.pk == actor.pk and step.assignee_id is None
+    # an official may take a free step only with the step's role (or a working role when
+    # the step names none), as for acting on it
+    taking = (
+        assignee.pk == actor.pk
+        and step.assignee_id is None
+        and _has_role(actor, step.agency, {step.role} if step.role else WORKING_ROLES)
+    )
     _need(
         taking or _has_role(actor, step.agency, {Role.UNIT_HEAD}),
         _("Only the head of the step's agency assigns it (an official may take a free step)."),
@@ -775,6 +783,11 @@ def _resume(dossier: Dossier, at: datetime) -> int:
     assert dossier.due_at is not None  # noqa: S101 - set at reception
     engine = _engine_for(dossier.agency)
     step = _open_step_of(dossier)
+    if dossier.appointment_at is not None:
+        # the apology's appointment moves with the clock it promised against
+        dossier.appointment_at = engine.shift_by_pause(
+            dossier.appointment_at, dossier.paused_at, at
+        )
     if dossier.version.pause_rule == "restart":
         start = engine.effective_start(at)
         dossier.due_at = deadline_for(dossier.version, at, engine).due_at
@@ -1001,10 +1014,10 @@ def _apologize(
     raw = payload.get("new_due_at")
     new_due = raw if isinstance(raw, datetime) else None
     assert dossier.due_at is not None  # noqa: S101 - set at reception
-    if new_due is None or new_due <= dossier.due_at:
+    if new_due is None or new_due <= dossier.due_at or new_due > dossier.due_at + MAX_DELAY:
         raise ValidationFailed(
             "dossier.invalid",
-            _("The new appointment must come after the due time."),
+            _("The new appointment must come after the due time, within a year of it."),
             fields={"new_due_at": [_("After %(due)s.") % {"due": _iso(dossier.due_at)}]},
         )
     if at >= dossier.due_at:

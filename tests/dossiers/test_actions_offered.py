@@ -156,3 +156,26 @@ def test_the_page_offers_exactly_what_the_service_accepts(dw):
             if offered != took:
                 mismatches.append((name, official.username, sorted(offered), sorted(took)))
     assert mismatches == []
+
+
+def test_an_official_without_the_step_s_role_cannot_take_it(dw):
+    """A legal officer of the land division is an official of the step's agency, but not a
+    handling official: taking the free appraisal step is refused (the page offers nothing)."""
+    from motcua.org import services as org_services
+    from motcua.org.models import Role
+    from tests.conftest import PASSWORD
+
+    legal = org_services.official_create(
+        username="dl.tnmt.phapche",
+        full_name="Đặng Văn Luật",
+        password=PASSWORD,
+        roles=[org_services.RoleSpec(agency=dw.w.dl_tnmt, role=Role.LEGAL_OFFICER)],
+    )
+    d = act(receive(dw, RECEIVED), dw.w.dl_motcua, "complete_step", RECEIVED + timedelta(hours=1))
+    with pytest.raises(PermissionDenied):
+        act(d, legal, "assign", NOW, assignee=legal.username)
+    assert d.steps.get(finished_at=None).assignee is None
+    loaded = Dossier.objects.prefetch_related("steps__agency", "version__steps").get(pk=d.pk)
+    assert "take" not in pages.allowed_actions(
+        official=legal, dossier=loaded, grants=pages.grants_of(legal), now=NOW
+    )
