@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.org import selectors as org_selectors
-from motcua.org.models import AdministrativeUnit, Agency, AgencyKind, Official
+from motcua.org.models import UNIT_WIDE_ROLES, AdministrativeUnit, Agency, AgencyKind, Official
 from motcua.reports.selectors import FIRST_DAY, LAST_DAY, agencies_of_unit
 
 _INDENT = "\u00a0\u00a0\u00a0"
@@ -50,8 +50,14 @@ class Scope:
 
 
 def units_for(official: Official) -> QuerySet[AdministrativeUnit]:
-    """The units whose reports ``official`` may read (the API's rule: ``reaches_unit``)."""
-    return org_selectors.units_reached(official=official).select_related("level").order_by("path")
+    """The units whose reports ``official`` may read as a whole (the API's rule): those a
+    unit-wide role reaches (a chairman, an inspector...). Others report on their own
+    agencies only: a unit's figures name officials of agencies they do not work in."""
+    return (
+        org_selectors.units_reached(official=official, roles=UNIT_WIDE_ROLES)
+        .select_related("level")
+        .order_by("path")
+    )
 
 
 def agencies_for(official: Official) -> QuerySet[Agency]:

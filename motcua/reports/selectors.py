@@ -710,7 +710,13 @@ def late_attribution(
     open_at_end = (Q(dossier__finished_at__isnull=True) | Q(dossier__finished_at__gte=end)) & (
         Q(dossier__ended_at__isnull=True) | Q(dossier__ended_at__gte=end)
     )
-    overdue_at_end = Q(dossier__received_at__lt=end, dossier__due_at__lt=end) & open_at_end
+    # as dossier_outcome: a dossier paused before it fell due is in time
+    not_paused_in_time = Q(dossier__paused_at__isnull=True) | Q(
+        dossier__due_at__lt=F("dossier__paused_at")
+    )
+    overdue_at_end = (
+        Q(dossier__received_at__lt=end, dossier__due_at__lt=end) & open_at_end & not_paused_in_time
+    )
     step_late = Q(finished_at__lt=end, finished_at__gt=F("due_at")) | (
         (Q(finished_at__isnull=True) | Q(finished_at__gte=end)) & Q(due_at__lt=end)
     )
@@ -734,9 +740,12 @@ def late_attribution(
         clock_stop = resolved or min(end, d.paused_at or end)
         finished = _before(step.finished_at, end)
         stop = min(finished or end, clock_stop)
-        if stop <= step.due_at:
-            continue  # paused before it fell due: not late
-        seconds = max(engine.working_seconds_between(step.due_at, stop), 0)
+        # a run that began after the step's due time (forwarded late) is charged from its
+        # own start: the agency that forwarded it answers for the time before
+        charged_from = max(step.due_at, step.started_at)
+        if stop <= charged_from:
+            continue  # paused before it fell due, or held for no time: not late
+        seconds = max(engine.working_seconds_between(charged_from, stop), 0)
         late = dossiers.get(d.pk)
         if late is None:
             late = dossiers[d.pk] = LateDossier(

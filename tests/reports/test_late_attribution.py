@@ -261,7 +261,8 @@ def test_the_unit_alone_and_with_its_sub_units(api, world, march):
         ("dl_chutich", "no-such-unit", 404),
         ("dl_chutich", "427", 200),
         ("dl_chutich", "42701", 200),
-        ("dl_motcua", "427", 200),
+        # a one-stop officer reaches no unit as a whole: the rows name other agencies' people
+        ("dl_motcua", "427", 403),
         ("tinh_admin", "427", 200),
     ],
 )
@@ -323,3 +324,58 @@ def test_the_number_of_queries_does_not_grow_with_the_dossiers(world):
     assert (one, four) == (1, 4)
     assert many == few
     assert few <= 5  # the steps, the units and their calendars (not per dossier)
+
+
+def test_a_run_forwarded_after_the_due_time_is_charged_from_its_own_start(world):
+    """Reception (4 h) due Mon 3 March 2025 15:00 is forwarded Tue 09:00 to Tân Kỳ's
+    one-stop, which completes it at 10:00: Đô Lương's run overran 4 h (15:00-17:00 and
+    07:00-09:00), Tân Kỳ's only the hour it held the step, not the 5 h since the due time."""
+    from motcua.dossiers import services
+
+    dw = build(world)
+    d = receive(dw, vn(2025, 3, 3, 9))
+    assert d.steps.get().due_at == vn(2025, 3, 3, 15)
+
+    def act(who: Any, action: str, at: Any, **payload: Any) -> None:
+        services.dossier_act(dossier=d, actor=who, action=action, payload=payload, at=at)
+
+    act(world.dl_motcua, "forward", vn(2025, 3, 4, 9), agency="TK.MC", note="Liên thông")
+    act(world.tk_motcua, "complete_step", vn(2025, 3, 4, 10))
+    result = late_attribution(
+        agencies=[world.dl_one_stop, world.tk_one_stop],
+        first=date(2025, 3, 1),
+        last=date(2025, 3, 31),
+        now=vn(2025, 3, 20, 9),
+    )
+    assert rows_of(result) == [
+        ("DL.MC", "dl.motcua", "Tiếp nhận", 1, 4.0),
+        ("TK.MC", "tk.motcua", "Tiếp nhận", 1, 1.0),
+    ]
+
+
+def test_a_dossier_paused_before_it_fell_due_is_not_late(world):
+    from motcua.dossiers import services
+
+    dw = build(world)
+    d = receive(dw, vn(2025, 3, 3, 9))
+    services.dossier_act(
+        dossier=d,
+        actor=world.dl_motcua,
+        action="request_supplement",
+        payload={"items": ["Bản vẽ"]},
+        at=vn(2025, 3, 3, 10),
+    )
+    result = late_attribution(
+        agencies=[world.dl_one_stop, world.dl_tnmt, world.dl_ubnd],
+        first=date(2025, 3, 1),
+        last=date(2025, 3, 31),
+        now=vn(2025, 3, 28, 9),
+    )
+    assert (result.rows, result.dossiers) == ([], [])
+    stats = dossier_statistics(
+        agencies=[world.dl_one_stop],
+        first=date(2025, 3, 1),
+        last=date(2025, 3, 31),
+        now=vn(2025, 3, 28, 9),
+    )
+    assert (stats.in_time, stats.overdue) == (1, 0)

@@ -15,6 +15,7 @@ from motcua.api.auth import AUTH, actor
 from motcua.api.timeparse import parse_date
 from motcua.core.errors import NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
+from motcua.org.models import UNIT_WIDE_ROLES
 from motcua.reports.selectors import (
     FIRST_DAY,
     LAST_DAY,
@@ -48,7 +49,9 @@ def report_dossiers(request: HttpRequest, query: Query[ReportQuery]) -> dict[str
         agencies: Any = [org_selectors.agency_visible_or_404(official=official, code=query.agency)]
     else:
         unit = org_selectors.unit_get(code=query.unit or "")
-        if not org_selectors.reaches_unit(official=official, unit=unit):
+        if not org_selectors.has_role_over_unit(
+            official=official, unit=unit, roles=UNIT_WIDE_ROLES
+        ):
             raise NotFound("org.unit_not_found", _("Unknown unit %(code)r") % {"code": unit.code})
         agencies = agencies_of_unit(unit=unit, descendants=query.descendants)
     return dossier_statistics(agencies=agencies, first=first, last=last).as_dict()
@@ -93,12 +96,13 @@ class LateQuery(Schema):
 def report_late_attribution(request: HttpRequest, query: Query[LateQuery]) -> dict[str, Any]:
     """Rows ``{agency, official, step, late_steps, overrun_hours}`` ordered by overrun,
     worst first, and each late dossier with its late steps (``dossiers``). The definition
-    is ``motcua.reports.selectors.late_attribution``'s. Who may ask: those who reach the
-    unit (as for ``/reports/dossiers``); units are public, so another unit is 403."""
+    is ``motcua.reports.selectors.late_attribution``'s. Who may ask: a unit-wide role over
+    the unit (chairman, inspector, advisor...), since the rows name officials; units are
+    public, so another unit is 403."""
     official = actor(request)
     first, last = _period(query.from_, query.to)
     unit = org_selectors.unit_get(code=query.unit)
-    if not org_selectors.reaches_unit(official=official, unit=unit):
+    if not org_selectors.has_role_over_unit(official=official, unit=unit, roles=UNIT_WIDE_ROLES):
         raise PermissionDenied(
             "report.forbidden",
             _("You may not see the reports of %(unit)s.") % {"unit": unit.name},
