@@ -5,6 +5,7 @@ service is shown next to the input it concerns, never as a traceback."""
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from motcua.core.text import is_digits
 from motcua.dossiers import files, pages, printing, selectors, services
 from motcua.dossiers.forms import (
     ApologyForm,
@@ -627,7 +629,7 @@ def _stored_rows(request: HttpRequest, official: Official) -> list[dict[str, str
 
 def _amount(raw: str) -> int:
     digits = re.sub(r"[\s.,]", "", raw)
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise ValidationFailed(
             "dossier.invalid",
             _("The amount is a positive number of đồng."),
@@ -773,7 +775,7 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
                     return redirect(f"{url}?{urlencode({'issued': done.revision})}")
     issued = None
     seq = request.GET.get("issued") or ""
-    if seq.isdigit():
+    if is_digits(seq):
         issued = dossier.events.filter(seq=int(seq), action="apologize").first()
     engine = selectors.engine_of(dossier)
     now = timezone.now()
@@ -834,8 +836,14 @@ def returns(request: HttpRequest) -> HttpResponse:
 @require_GET
 def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     """Forms 01 (receipt) and 05 (control sheet) of the dossier; 02, 03 and 04 of one of
-    its events (``?event=<seq>``, the latest by default)."""
-    dossier = _visible(_official(request), code)
+    its events (``?event=<seq>``, the latest by default). Applicants' contact data is
+    printed for those who handle the dossier (and the print logged), masked for others."""
+    official = _official(request)
+    dossier = _visible(official, code)
+    if selectors.may_see_personal_data(official=official, dossier=dossier):
+        selectors.personal_data_viewed(official=official, dossier=dossier, via="pdf")
+    else:
+        dossier = _masked(dossier)
     try:
         if form == "01":
             pdf = printing.render_receipt(printing.receipt_from(dossier))
@@ -845,7 +853,7 @@ def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
             events = dossier.events.filter(action=FORM_ACTIONS[form]).select_related("actor")
             seq = request.GET.get("event") or ""
             if seq:
-                events = events.filter(seq=int(seq)) if seq.isdigit() else events.none()
+                events = events.filter(seq=int(seq)) if is_digits(seq) else events.none()
             event = events.order_by("-seq").first()
             if event is None:
                 raise Http404
@@ -862,6 +870,15 @@ def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     except DomainError as exc:
         return _plain_error(exc)
     return _pdf(pdf, f"{dossier.code}-mau-{form}.pdf")
+
+
+def _masked(dossier: Dossier) -> Dossier:
+    """A copy of the dossier for printing without the applicant's contact data."""
+    shown = copy.copy(dossier)
+    shown.applicant_id_number = selectors.mask(dossier.applicant_id_number)
+    shown.applicant_phone = selectors.mask(dossier.applicant_phone)
+    shown.applicant_email = shown.applicant_address = ""
+    return shown
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.db.models import Case, Prefetch, QuerySet, Value, When
 from django.http import FileResponse, Http404
 
 from motcua.core.errors import ValidationFailed
-from motcua.core.text import fold
+from motcua.core.text import fold, is_digits
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Official
 from motcua.procedures import costs, selectors
@@ -62,7 +62,7 @@ def version_to_show(
     versions: list[ProcedureVersion], day: date, number: str | None
 ) -> ProcedureVersion | None:
     """The version asked for by number, else the one in force, else the latest."""
-    if number and number.isdigit():
+    if number and is_digits(number):
         asked = next((v for v in versions if v.number == int(number)), None)
         if asked is not None:
             return asked

@@ -29,6 +29,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ValidationFailed
+from motcua.core.text import is_digits
 from motcua.org.models import Role
 from motcua.procedures.models import DocumentForm, LimitUnit, OnlineLevel, PauseRule
 
@@ -337,7 +338,7 @@ def _fees(text: str, problems: list[str]) -> tuple[FeeCell, ...]:
             problems.append(_("%(where)s: the name is too long") % {"where": where})
         amount = _plain(parts[1])
         digits = re.sub(r"(?<=\d)[., ](?=\d{3}(\D|$))", "", amount)  # 8.000, 8,000, 8 000
-        if not digits.isdigit():
+        if not is_digits(digits):
             problems.append(
                 _("%(where)s: the amount is not a whole number of VND: %(value)s")
                 % {"where": where, "value": amount}
@@ -370,7 +371,7 @@ def _documents(text: str, problems: list[str]) -> tuple[DocumentCell, ...]:
                 % {"where": where, "allowed": ", ".join(DocumentForm.values), "value": form}
             )
         count_text = _plain(parts[2]) if len(parts) > 2 else "1"
-        count = int(count_text) if count_text.isdigit() else 0
+        count = int(count_text) if is_digits(count_text) else 0
         if not 1 <= count <= MAX_COPIES:
             problems.append(
                 _("%(where)s: the number of copies must be a whole number from 1: %(value)s")

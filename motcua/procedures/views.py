@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from motcua.core.text import is_digits
 from motcua.org import selectors as org_selectors
 from motcua.org.models import AdministrativeUnit, Agency, Official, UnitLevel
 from motcua.procedures import imports, pages, selectors, services
@@ -362,7 +363,7 @@ def _post_editor(
     added = data.get("add", "")
     key = f"{added}-TOTAL_FORMS"
     total = str(data.get(key, ""))
-    if added and total.isdigit():
+    if added and is_digits(total):
         # without JavaScript, "Add" buttons submit the form: show one more empty row
         data[key] = str(int(total) + 1)
     editor = ProposalEditor(data, units=units, initial=initial, stored=stored)
@@ -555,7 +556,7 @@ def decision_new(request: HttpRequest) -> HttpResponse:
     if chosen is not None and not org_selectors.can_administer_unit(official=official, unit=chosen):
         return HttpResponseForbidden(_("You do not administer this unit."))
     total = str(data.get("publications-TOTAL_FORMS", ""))
-    adding = data.get("add") == "publications" and total.isdigit()
+    adding = data.get("add") == "publications" and is_digits(total)
     if adding:
         # without JavaScript, "Add a row" submits the form: show one more empty row
         data["publications-TOTAL_FORMS"] = str(int(total) + 1)
@@ -618,7 +619,7 @@ def _decision_errors(form: DecisionForm, rows: PublicationFormSet, exc: Validati
     for key, texts in exc.fields.items():
         parts = key.split(".")
         for text in texts:
-            if len(parts) == 3 and parts[0] == "publications" and parts[1].isdigit():
+            if len(parts) == 3 and parts[0] == "publications" and is_digits(parts[1]):
                 index = int(parts[1])
                 row = live[index] if index < len(live) else None
                 if row is not None:

@@ -791,3 +791,33 @@ def test_a_file_is_downloaded_by_those_who_may_see_a_dossier_holding_it(client, 
     assert other.get(f"/dossiers/files/{stored.sha256}").status_code == 404
     assert client.get("/dossiers/files/" + "0" * 64).status_code == 404
     assert client.get("/dossiers/files/not-a-digest").status_code == 404
+
+
+def test_printed_forms_show_contact_data_only_to_those_who_handle_the_dossier(client, dw):
+    from pypdf import PdfReader
+
+    from motcua.dossiers.models import PersonalDataView
+
+    d = receive(dw, vn(2026, 11, 2, 9))
+
+    def text(official: Any) -> str:
+        response = login(Client(), official).get(f"/dossiers/{d.code}/forms/01.pdf")
+        assert response.status_code == 200
+        pdf = PdfReader(io.BytesIO(response.content))
+        return "".join(p.extract_text() for p in pdf.pages)
+
+    full = text(dw.w.dl_motcua)
+    assert d.applicant_phone in full
+    assert PersonalDataView.objects.filter(official=dw.w.dl_motcua, via="pdf").count() == 1
+    # the district's chairman may see the dossier but does not handle its first step
+    masked = text(dw.w.dl_chutich)
+    assert d.applicant_phone not in masked
+    assert "*******" + d.applicant_phone[-3:] in masked
+    assert not PersonalDataView.objects.filter(official=dw.w.dl_chutich).exists()
+
+
+@pytest.mark.parametrize("seq", ["²", "٣", "9" * 40])
+def test_a_strange_event_number_is_a_404_not_a_server_error(client, dw, seq):
+    d = receive(dw, vn(2026, 11, 2, 9))
+    response = login(client, dw.w.dl_motcua).get(f"/dossiers/{d.code}/forms/02.pdf?event={seq}")
+    assert response.status_code == 404
