@@ -24,6 +24,7 @@ format, so that a code is never given twice.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ from motcua.dossiers.models import (
     StoredFile,
 )
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Agency, Official, Role
+from motcua.org.models import Agency, Official, Role, RoleGrant
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.workcalendar.engine import CalendarError, WorkingTime
 
@@ -60,7 +61,8 @@ CHUNK = 200
 MAX_EVENTS, MAX_STEPS, MAX_DOCUMENTS = 1000, 200, 200
 MAX_DATA = 20_000  # characters of one event's data, as JSON
 CODE = re.compile(r"^[\w.\-/]{1,60}$")
-DEFAULT_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{4,})$")
+# the default format; a longer number is no daily sequence of ours (and could overflow it)
+DEFAULT_CODE = re.compile(r"^(?P<agency>.+)-(?P<day>\d{6})-(?P<number>\d{4,6})$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 OPEN = {
@@ -211,11 +213,17 @@ def dossier_import(
 
 
 def _check_permission(actor: Official, rows: Sequence[Any]) -> None:
-    codes = {
-        r["agency"]
+    """The actor must administer every agency a row names: the receiving one and those
+    holding its steps."""
+    named = [r.get("agency") for r in rows if isinstance(r, dict)]
+    named += [
+        s.get("agency")
         for r in rows
-        if isinstance(r, dict) and isinstance(r.get("agency"), str) and "\x00" not in r["agency"]
-    }
+        if isinstance(r, dict)
+        for s in _list(r.get("steps"))
+        if isinstance(s, dict)
+    ]
+    codes = {c for c in named if isinstance(c, str) and "\x00" not in c}
     agencies = list(Agency.objects.select_related("unit").filter(code__in=codes))
     if not actor.is_active or not may_import(official=actor, agencies=agencies):
         raise PermissionDenied(
@@ -240,12 +248,24 @@ class _Errors:
 
 
 def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
+    """Whether the row holds what the databases cannot keep faithfully: a NUL or a lone
+    surrogate in a text, a float PostgreSQL's jsonb would rewrite (exponent notation:
+    the hash chain would then not verify), or nesting deeper than 32. Walks without
+    recursion."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or any("\ud800" <= c <= "\udfff" for c in item):
+                return True
+        elif isinstance(item, float):
+            if not math.isfinite(item) or "e" in repr(item):
+                return True
+        elif isinstance(item, dict | list):
+            if depth > 32:
+                return True
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((c, depth + 1) for c in children)
     return False
 
 
@@ -306,7 +326,7 @@ def _validate(  # noqa: PLR0912, PLR0915 - the row's rules, one after the other
         errors.add("__all__", _("A dossier is a JSON object."))
         return None, errors.reasons
     if _has_nul(raw):
-        errors.add("__all__", _("Text must not contain NUL characters."))
+        errors.add("__all__", _("The row holds text or numbers that cannot be stored as given."))
         return None, errors.reasons
 
     code = raw.get("code")
@@ -597,6 +617,13 @@ def _steps(  # noqa: PLR0912, PLR0915 - one check per field
             assignee = lookups.officials.get(_key(item.get("assignee")))
             if assignee is None:
                 errors.add(f"{where}assignee", _("Unknown official (give a username)."))
+            elif (
+                held_by is not None
+                and not RoleGrant.objects.filter(official=assignee, agency=held_by).exists()
+            ):
+                # a step is held by an official of its agency: an import must not put
+                # other agencies' people in a history (late attribution and ratings name them)
+                errors.add(f"{where}assignee", _("Not an official of the step's agency."))
         started = _time(item, "started_at", errors, where, required=True)
         due = _time(item, "due_at", errors, where, required=True)
         finished = _time(item, "finished_at", errors, where, required=False)
@@ -770,7 +797,7 @@ def _write(row: _Row, actor: Official, source: str, now: datetime) -> Dossier:
         at=max(now, row.events[-1]["at"]),
     )
     dossier.save(update_fields=["revision", "ledger_head"])
-    _bump_counter(row.code)
+    _bump_counter(row.code, dossier.agency)
     return dossier
 
 
@@ -783,14 +810,12 @@ def _rate(dossier: Dossier, rating: dict[str, Any]) -> None:
     created.officials.set(set(steps.exclude(assignee=None).values_list("assignee", flat=True)))
 
 
-def _bump_counter(code: str) -> None:
-    """A code of the default format takes its number in the daily sequence of the agency
-    it names: the next reception there that day gets a higher number."""
+def _bump_counter(code: str, agency: Agency) -> None:
+    """A code of the default format naming the receiving agency takes its number in that
+    agency's daily sequence: the next reception there that day gets a higher number. (A
+    code naming another agency is a foreign code: it moves nobody's sequence.)"""
     match = DEFAULT_CODE.match(code)
-    if match is None:
-        return
-    agency = Agency.objects.filter(code=match["agency"]).first()
-    if agency is None:
+    if match is None or match["agency"] != agency.code:
         return
     try:
         day = datetime.strptime(match["day"], "%y%m%d").date()  # noqa: DTZ007 - a date only

@@ -663,3 +663,23 @@ def test_a_body_too_large_is_refused_not_crashed_on(dw, client):
     assert response.status_code == 413, response.content[:300]
     assert response.json()["error"]["code"] == "request.too_large"
     assert not Dossier.objects.exists()
+
+
+def test_a_step_held_by_an_official_of_another_agency_is_rejected(dw):
+    """An import must not put other agencies' people into a history (late attribution and
+    ratings would name them): a step's assignee works in the step's agency."""
+    row = full_row("CU-OTHER")
+    row["steps"][0]["assignee"] = "tk.motcua"  # Tân Kỳ's officer on Đô Lương's step
+    result = dossier_import(rows=[row], actor=dw.w.tinh_admin)
+    assert [(e["index"], e["reasons"]) for e in result.rejected] == [
+        (0, {"steps.0.assignee": [translation.gettext("Not an official of the step's agency.")]})
+    ]
+    assert not Dossier.objects.exists()
+
+
+def test_an_administrator_must_reach_every_agency_holding_a_step(dw, api):
+    row = full_row("CU-REACH")
+    row["steps"][1]["agency"] = "TK.UBND"  # a step in another district
+    response = api("post", "/dossiers/import", dw.w.dl_admin, {"dossiers": [row]})
+    assert response.status_code == 403
+    assert not Dossier.objects.exists()
