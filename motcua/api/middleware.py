@@ -39,15 +39,21 @@ class ApiErrorShapeMiddleware:
 
 
 class ApiInputGuardMiddleware:
-    """Refuse a NUL character in an API request's path, query string or form fields with
-    400 in the error shape, for every endpoint: PostgreSQL cannot store or even compare
-    text holding one, and no code, name or search term contains it. (JSON bodies are
-    checked by the API's parser.)"""
+    """Refuse a NUL character in a request's path, query string or form fields with 400
+    (in the API's error shape under /api/), for every page and endpoint: PostgreSQL
+    cannot store or even compare text holding one, and no code, name or search term
+    contains it. (JSON bodies are checked by the API's parser.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(_PREFIX) and self._has_nul(request):
+            return HttpResponse(
+                _("Text must not contain NUL characters."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         if request.path.startswith(_PREFIX) and self._has_nul(request):
             body = {
                 "error": {

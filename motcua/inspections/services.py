@@ -36,6 +36,11 @@ class MisconductIn:
     agency_code: str = ""
     reporter_name: str = ""
     reporter_contact: str = ""
+    # the reporter proved the dossier (its code with the applicant's ID number, or the
+    # portal session that looked it up): only then is the report tied to it, so that an
+    # unproved code reveals nothing of a dossier (whether it exists, who handled it);
+    # the public pages and API say which (trusted callers: True)
+    dossier_proven: bool = True
 
 
 def _contact_ok(contact: str) -> bool:
@@ -123,7 +128,7 @@ def misconduct_report_create(
     otherwise the name is kept as written. Writes nothing when any field is invalid."""
     now = at or timezone.now()
     for f in fields(report):
-        if not isinstance(getattr(report, f.name), str):
+        if f.name != "dossier_proven" and not isinstance(getattr(report, f.name), str):
             raise ValidationFailed(
                 "misconduct.invalid", _("Text expected."), fields={f.name: [_("Text expected.")]}
             )
@@ -142,6 +147,12 @@ def misconduct_report_create(
     if contact and "reporter_contact" not in errors and not _contact_ok(contact):
         errors["reporter_contact"] = [_("A phone number or an e-mail address.")]
 
+    if code and not report.dossier_proven and "dossier" not in errors:
+        # kept as the reporter wrote it, for the inspector to check
+        description = f"{description}\n\n[{_('Dossier code given by the reporter')}: {code}]"
+        code = ""
+        if not agency_code:
+            errors["agency"] = [_("Choose the agency, or give the dossier's code.")]
     dossier, agency = _resolve(errors, code, agency_code, now)
     if errors:
         raise ValidationFailed(

@@ -167,7 +167,7 @@ class MisconductForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("— choose the agency —"),
-        help_text=_("Needed when you give no dossier code."),
+        help_text=_("Needed unless you report from a dossier you looked up."),
     )
     official = forms.CharField(
         label=_("Name of the official (optional)"),

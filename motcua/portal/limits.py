@@ -43,10 +43,12 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def lookup_attempt(request: HttpRequest, code: str, *, now: datetime | None = None) -> None:
-    """Count one look-up of ``code`` (a look-up, or any public request that proves the
-    code + ID number pair, e.g. a rating): at most so many per client address, and so many
-    per dossier code from all addresses together, so that the ID number of a known code
-    cannot be guessed from many addresses. Raises ``RateLimited`` (429)."""
+    """Before a look-up of ``code`` (or any public request that proves the code + ID
+    number pair, e.g. a rating): at most so many attempts per client address, and at most
+    so many *failed* ones per dossier code from all addresses together, so that the ID
+    number of a known code cannot be guessed from many addresses, while the applicant's
+    own correct look-ups never lock them out. Raises ``RateLimited`` (429). Call
+    ``lookup_failed`` when the pair turned out wrong."""
     window = limit("PORTAL_LOOKUP_WINDOW_SECONDS")
     ratelimit.hit(
         f"portal.lookup.ip:{client_ip(request)}",
@@ -55,11 +57,20 @@ def lookup_attempt(request: HttpRequest, code: str, *, now: datetime | None = No
         now=now,
     )
     ratelimit.hit(
-        f"portal.lookup.code:{code.strip().casefold()[:80]}",
+        _code_key(code),
         limit=limit("PORTAL_LOOKUP_PER_CODE"),
         window_seconds=window,
         now=now,
+        record=False,
     )
+
+
+def lookup_failed(code: str, *, now: datetime | None = None) -> None:
+    ratelimit.record_attempt(_code_key(code), now=now)
+
+
+def _code_key(code: str) -> str:
+    return f"portal.lookup.code:{code.strip().casefold()[:80]}"
 
 
 def report_attempt(request: HttpRequest, *, now: datetime | None = None) -> None:

@@ -149,9 +149,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
             code = form.cleaned_data["code"]
             try:
                 limits.lookup_attempt(request, code)
-                dossier = dossier_selectors.public_lookup(
-                    code=code, id_number=form.cleaned_data["id_number"]
-                )
+                try:
+                    dossier = dossier_selectors.public_lookup(
+                        code=code, id_number=form.cleaned_data["id_number"]
+                    )
+                except NotFound:
+                    limits.lookup_failed(code)
+                    raise
             except DomainError as error:
                 form.add_error(None, error.message)
                 status = error.status
@@ -338,6 +342,9 @@ def report(request: HttpRequest) -> HttpResponse:
                         agency_code=agency.code if agency else "",
                         reporter_name=data["reporter_name"],
                         reporter_contact=data["reporter_contact"],
+                        # proved by this browser's look-up; a typed code is kept as text
+                        dossier_proven=dossier is not None
+                        or (data["dossier"] or "").strip() in held,
                     )
                 )
             except DomainError as error:

@@ -115,6 +115,18 @@ def test_lookup_is_limited_per_dossier_code_across_addresses(
     assert look_up(client, other.code, REMOTE_ADDR="10.0.1.99").status_code == 302
 
 
+def test_the_applicant_s_own_look_ups_never_lock_the_code(client: Client, dw: DossierWorld) -> None:
+    """Only wrong pairs count against a code: a citizen checking often is never locked out,
+    nor can others lock them out by looking up their code correctly."""
+    d = receive(dw, now())
+    for i in range(8):
+        assert look_up(client, d.code, REMOTE_ADDR=f"10.0.2.{i}").status_code == 302
+    for i in range(4):
+        guess = f"04012345{i:04d}"
+        assert look_up(client, d.code, guess, REMOTE_ADDR=f"10.0.3.{i}").status_code == 404
+    assert look_up(client, d.code, REMOTE_ADDR="10.0.2.50").status_code == 302
+
+
 def test_the_limits_are_settings(citizen: Client, dw: DossierWorld, settings: Any) -> None:
     settings.PORTAL_LOOKUP_PER_IP = 2
     d = receive(dw, now())

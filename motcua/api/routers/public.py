@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from motcua.api.routers.dossiers import ApplicantIn, _refuse_nul
-from motcua.core.errors import ValidationFailed
+from motcua.core.errors import NotFound, ValidationFailed
 from motcua.dossiers import files, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.inspections import services as inspection_services
@@ -43,6 +43,8 @@ class MisconductIn(Schema):
     kind: str = Field(max_length=20)
     description: str = Field(max_length=5000)
     dossier: str = Field(default="", max_length=60)
+    # with the dossier's code, the applicant's ID number ties the report to the dossier
+    id_number: str = Field(default="", max_length=20)
     official: str = Field(default="", max_length=200)
     agency: str = Field(default="", max_length=40)
     reporter_name: str = Field(default="", max_length=200)
@@ -64,7 +66,11 @@ class SubmissionIn(Schema):
 def _lookup(request: HttpRequest, code: str, id_number: str) -> Any:
     _refuse_nul({"code": code, "id_number": id_number})
     limits.lookup_attempt(request, code)
-    return dossier_selectors.public_lookup(code=code, id_number=id_number)
+    try:
+        return dossier_selectors.public_lookup(code=code, id_number=id_number)
+    except NotFound:
+        limits.lookup_failed(code)
+        raise
 
 
 @router.post("/public/lookup", summary="Look a dossier up by its code and the ID number")
@@ -101,6 +107,10 @@ def public_rating(request: HttpRequest, code: str, payload: RatingIn) -> Status[
 def public_misconduct_report(request: HttpRequest, payload: MisconductIn) -> Status[dict[str, Any]]:
     _refuse_nul(payload.dict())
     limits.report_attempt(request)
+    proven = False
+    if payload.dossier and payload.id_number:
+        _lookup(request, payload.dossier, payload.id_number)  # 404 for a wrong pair
+        proven = True
     report = inspection_services.misconduct_report_create(
         report=inspection_services.MisconductIn(
             kind=payload.kind,
@@ -110,6 +120,7 @@ def public_misconduct_report(request: HttpRequest, payload: MisconductIn) -> Sta
             agency_code=payload.agency,
             reporter_name=payload.reporter_name,
             reporter_contact=payload.reporter_contact,
+            dossier_proven=proven,
         )
     )
     return Status(
