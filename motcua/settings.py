@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.notifications",
     "motcua.inspections",
+    "motcua.tasks",
     "motcua.reports",
     "motcua.portal",
     "motcua.shell",

@@ -21,6 +21,7 @@ from motcua.api.routers import (
     public,
     reports,
     system,
+    tasks,
 )
 
 
@@ -62,4 +63,5 @@ api.add_router("", dossier_import.router)  # before dossiers: /dossiers/import
 api.add_router("", dossiers.router)
 api.add_router("", files.router)
 api.add_router("", reports.router)
+api.add_router("", tasks.router)
 api.add_router("", public.router)  # no token: rate-limited instead

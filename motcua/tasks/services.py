@@ -1,0 +1,504 @@
+"""Writes to tasks: creation with the six "rõ", broadcast to many agencies, and every
+action of a task's life. One transaction each, the task row locked, one event per change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from motcua.org import selectors as org_selectors
+from motcua.org.models import UNIT_WIDE_ROLES, Agency, Official, Role, RoleGrant
+from motcua.tasks.models import (
+    OPEN_STATUSES,
+    Broadcast,
+    ExtensionRequest,
+    SourceKind,
+    Task,
+    TaskEvent,
+    TaskStatus,
+)
+
+MAX_TEXT = 5000
+# who may give a task to an agency: its head, or a unit-wide leader over its unit
+ASSIGNING_ROLES = frozenset({Role.UNIT_HEAD, Role.CHAIRMAN})
+
+
+@dataclass
+class TaskData:
+    """What a task states. ``None`` or empty means "not given": creation names every
+    missing "rõ" at once."""
+
+    title: str = ""
+    description: str = ""
+    assignee: Official | None = None
+    lead_agency: Agency | None = None
+    approver: Official | None = None
+    start: datetime | None = None
+    due_at: datetime | None = None
+    working_days: int | None = None
+    deliverable: str = ""
+    coordinating_officials: Sequence[Official] = field(default_factory=list)
+    coordinating_agencies: Sequence[Agency] = field(default_factory=list)
+    source_kind: str = SourceKind.DIRECT
+    source: str = ""
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+def may_assign(*, official: Official, agency: Agency) -> bool:
+    """The agency's head, or a chairman whose unit reaches the agency's unit."""
+    if official.is_superuser:
+        return True
+    for grant in org_selectors.role_grants_current(official=official):
+        if grant.role == Role.UNIT_HEAD and grant.agency_id == agency.pk:
+            return True
+        if grant.role in ASSIGNING_ROLES & UNIT_WIDE_ROLES and agency.unit.path.startswith(
+            grant.agency.unit.path
+        ):
+            return True
+    return False
+
+
+def _missing(data: TaskData, *, broadcast: bool) -> dict[str, list[str]]:
+    """The six "rõ", each named when missing."""
+    errors: dict[str, list[str]] = {}
+    if not broadcast and data.assignee is None:
+        errors["assignee"] = [_("Rõ người: name the responsible official.")]
+    if not data.title.strip():
+        errors["title"] = [_("Rõ việc: give the task a title.")]
+    if not data.description.strip():
+        errors["description"] = [_("Rõ việc: say what is to be done.")]
+    if not broadcast and data.lead_agency is None:
+        errors["lead_agency"] = [_("Rõ trách nhiệm: name the lead agency.")]
+    if data.due_at is None and data.working_days is None:
+        errors["due_at"] = [_("Rõ thời gian: give a due time or a number of working days.")]
+    if data.approver is None:
+        errors["approver"] = [_("Rõ thẩm quyền: name who approves the result.")]
+    if not data.deliverable.strip():
+        errors["deliverable"] = [_("Rõ kết quả: state the expected result or product.")]
+    return errors
+
+
+def _check_texts(data: TaskData, errors: dict[str, list[str]]) -> None:
+    for name, value, limit in (
+        ("title", data.title, 300),
+        ("description", data.description, MAX_TEXT),
+        ("deliverable", data.deliverable, 500),
+        ("source", data.source, 300),
+    ):
+        if len(value) > limit:
+            errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": limit})
+    if data.source_kind not in SourceKind.values:
+        errors.setdefault("source_kind", []).append(", ".join(SourceKind.values))
+    if data.working_days is not None and not 0 < data.working_days <= 1000:
+        errors.setdefault("working_days", []).append(_("Between 1 and 1,000 working days."))
+
+
+def _deadline(
+    data: TaskData, agency: Agency, now: datetime, errors: dict[str, list[str]]
+) -> tuple[datetime, datetime] | None:
+    """(start, due) by the lead agency's working calendar."""
+    start = data.start or now
+    if data.working_days is not None:
+        engine = org_selectors.working_time_for_unit(unit=agency.unit)
+        return start, engine.due_after_days(engine.effective_start(start), data.working_days)
+    assert data.due_at is not None  # noqa: S101 - checked by _missing
+    if data.due_at <= start:
+        errors.setdefault("due_at", []).append(_("The due time must come after the start."))
+        return None
+    return start, data.due_at
+
+
+def _is_member(official: Official, agency: Agency) -> bool:
+    return any(
+        g.agency_id == agency.pk for g in org_selectors.role_grants_current(official=official)
+    )
+
+
+def _event(
+    task: Task, actor: Official, action: str, before: str, data: dict[str, Any], at: datetime
+) -> None:
+    task.revision += 1
+    TaskEvent.objects.create(
+        task=task,
+        seq=task.revision,
+        at=at,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=task.status,
+        data=data,
+    )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _write(
+    actor: Official,
+    data: TaskData,
+    agency: Agency,
+    assignee: Official,
+    start: datetime,
+    due: datetime,
+    now: datetime,
+    broadcast: Broadcast | None = None,
+) -> Task:
+    assert data.approver is not None  # noqa: S101 - checked by _missing
+    task = Task.objects.create(
+        title=data.title.strip(),
+        description=data.description.strip(),
+        assignee=assignee,
+        lead_agency=agency,
+        assigner=actor,
+        start=start,
+        due_at=due,
+        original_due_at=due,
+        approver=data.approver,
+        deliverable=data.deliverable.strip(),
+        source_kind=SourceKind.BROADCAST if broadcast else data.source_kind,
+        source=data.source.strip(),
+        broadcast=broadcast,
+    )
+    task.coordinating_officials.set(data.coordinating_officials)
+    task.coordinating_agencies.set(data.coordinating_agencies)
+    _event(
+        task,
+        actor,
+        "assign",
+        "",
+        {
+            "assignee": assignee.username,
+            "lead_agency": agency.code,
+            "approver": data.approver.username,
+            "start": _iso(start),
+            "due_at": _iso(due),
+            "coordinators": sorted(o.username for o in data.coordinating_officials)
+            + sorted(a.code for a in data.coordinating_agencies),
+        },
+        now,
+    )
+    task.save(update_fields=["revision"])
+    return task
+
+
+@transaction.atomic
+def task_create(*, actor: Official, data: TaskData, at: datetime | None = None) -> Task:
+    """Assign a task. Refuses (400) naming every missing "rõ"; 403 unless the actor may
+    assign to the lead agency; the responsible official must work in the lead agency."""
+    now = _now(at)
+    errors = _missing(data, broadcast=False)
+    _check_texts(data, errors)
+    if errors:
+        raise ValidationFailed(
+            "task.incomplete" if set(errors) & _SIX else "task.invalid",
+            _("The task does not state everything it must (the six 'rõ')."),
+            fields=errors,
+        )
+    agency, assignee = data.lead_agency, data.assignee
+    assert agency is not None  # noqa: S101 - checked above
+    assert assignee is not None  # noqa: S101
+    if not may_assign(official=actor, agency=agency):
+        raise PermissionDenied(
+            "task.forbidden",
+            _("Tasks of %(agency)s are assigned by its head or the chairman.")
+            % {"agency": agency.name},
+        )
+    if not _is_member(assignee, agency):
+        errors["assignee"] = [_("The responsible official must work in the lead agency.")]
+    times = _deadline(data, agency, now, errors)
+    if errors or times is None:
+        raise ValidationFailed("task.invalid", _("The task is invalid."), fields=errors)
+    return _write(actor, data, agency, assignee, times[0], times[1], now)
+
+
+_SIX = frozenset(
+    {"assignee", "title", "description", "lead_agency", "due_at", "approver", "deliverable"}
+)
+
+
+def agency_head(agency: Agency, at: datetime) -> Official | None:
+    day = timezone.localtime(at).date()
+    grant = (
+        RoleGrant.objects.filter(agency=agency, role=Role.UNIT_HEAD, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .select_related("official")
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if grant is None and agency.kind == "people_committee":
+        grant = (
+            RoleGrant.objects.filter(agency=agency, role=Role.CHAIRMAN, valid_from__lte=day)
+            .exclude(valid_to__lt=day)
+            .select_related("official")
+            .first()
+        )
+    return grant.official if grant is not None and grant.official.is_active else None
+
+
+@transaction.atomic
+def task_broadcast(
+    *, actor: Official, agencies: Sequence[Agency], data: TaskData, at: datetime | None = None
+) -> Broadcast:
+    """One task per agency, each to the agency's head; all or nothing: an agency the actor
+    may not assign to, or one without a head, refuses the whole broadcast naming it."""
+    now = _now(at)
+    agencies = list({a.pk: a for a in agencies}.values())  # an agency named twice gets one
+    errors = _missing(data, broadcast=True)
+    _check_texts(data, errors)
+    if not agencies:
+        errors["agencies"] = [_("Choose at least one agency.")]
+    if errors:
+        raise ValidationFailed(
+            "task.incomplete", _("The task does not state everything it must."), fields=errors
+        )
+    forbidden = [a.code for a in agencies if not may_assign(official=actor, agency=a)]
+    if forbidden:
+        raise PermissionDenied(
+            "task.forbidden",
+            _("You may not assign tasks to: %(codes)s.") % {"codes": ", ".join(forbidden)},
+        )
+    heads = {a.pk: agency_head(a, now) for a in agencies}
+    headless = [a.code for a in agencies if heads[a.pk] is None]
+    if headless:
+        raise ValidationFailed(
+            "task.no_head",
+            _("These agencies have no head to receive the task: %(codes)s.")
+            % {"codes": ", ".join(headless)},
+            fields={"agencies": headless},
+        )
+    broadcast = Broadcast.objects.create(title=data.title.strip(), assigner=actor)
+    for agency in agencies:
+        times = _deadline(data, agency, now, errors)
+        if times is None:
+            raise ValidationFailed("task.invalid", _("The task is invalid."), fields=errors)
+        head = heads[agency.pk]
+        assert head is not None  # noqa: S101
+        _write(actor, data, agency, head, times[0], times[1], now, broadcast)
+    return broadcast
+
+
+# -- actions ---------------------------------------------------------------------------------
+
+ActionFn = Callable[[Task, Official, dict[str, Any], datetime], dict[str, Any]]
+
+
+def _text(payload: dict[str, Any], key: str, *, required: bool) -> str:
+    value = payload.get(key, "")
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        raise ValidationFailed(
+            "task.invalid",
+            _("Text expected."),
+            fields={key: [_("Text, at most 5,000 characters.")]},
+        )
+    if required and not value.strip():
+        raise ValidationFailed("task.invalid", _("Required."), fields={key: [_("Required.")]})
+    return value.strip()
+
+
+def _need(condition: bool, message: str) -> None:
+    if not condition:
+        raise PermissionDenied("task.forbidden", message)
+
+
+def _invalid(task: Task, action: str) -> Conflict:
+    return Conflict(
+        "task.invalid_transition",
+        _("The action %(action)s is not allowed on a task in status %(status)s.")
+        % {"action": action, "status": task.get_status_display()},
+    )
+
+
+WORKING = {TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED}
+
+
+def _progress(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if task.status not in WORKING:
+        raise _invalid(task, "progress")
+    _need(actor.pk == task.assignee_id, _("Progress is reported by the responsible official."))
+    percent = payload.get("percent")
+    if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise ValidationFailed(
+            "task.invalid", _("A percentage from 0 to 100."), fields={"percent": ["0-100"]}
+        )
+    note = _text(payload, "note", required=False)
+    task.percent = percent
+    task.status = TaskStatus.IN_PROGRESS
+    return {"percent": percent, "note": note}
+
+
+def _submit(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if task.status not in WORKING:
+        raise _invalid(task, "submit")
+    _need(actor.pk == task.assignee_id, _("The result is submitted by the responsible official."))
+    note = _text(payload, "note", required=False)
+    deliverable = _text(payload, "deliverable", required=True)
+    task.status, task.percent, task.submitted_at = TaskStatus.SUBMITTED, 100, at
+    task.result_note = deliverable
+    return {"note": note, "deliverable": deliverable}
+
+
+def _judge(task: Task, actor: Official) -> bool:
+    return actor.pk in {task.approver_id, task.assigner_id} or actor.is_superuser
+
+
+def _approve(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if task.status != TaskStatus.SUBMITTED:
+        raise _invalid(task, "approve")
+    _need(_judge(task, actor), _("Only the approver or the assigner approves the result."))
+    note = _text(payload, "note", required=False)
+    task.status, task.finished_at, task.approved_at = TaskStatus.APPROVED, task.submitted_at, at
+    return {"note": note, "done_at": _iso(task.submitted_at)}
+
+
+def _return(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if task.status != TaskStatus.SUBMITTED:
+        raise _invalid(task, "return")
+    _need(_judge(task, actor), _("Only the approver or the assigner returns the result."))
+    note = _text(payload, "note", required=True)
+    task.status, task.submitted_at = TaskStatus.RETURNED, None
+    return {"note": note}
+
+
+def _extend(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The responsible official asks for more time (the assigner decides); the assigner
+    extending it grants it at once."""
+    if task.status not in OPEN_STATUSES:
+        raise _invalid(task, "extend")
+    assigner = actor.pk == task.assigner_id or actor.is_superuser
+    _need(
+        assigner or actor.pk == task.assignee_id,
+        _("More time is asked by the responsible official and given by the assigner."),
+    )
+    reason = _text(payload, "reason", required=True)
+    new_due = payload.get("new_due_at")
+    if not isinstance(new_due, datetime) or new_due <= task.due_at:
+        raise ValidationFailed(
+            "task.invalid",
+            _("The new due time must come after the current one."),
+            fields={"new_due_at": [_("After %(due)s.") % {"due": _iso(task.due_at)}]},
+        )
+    if ExtensionRequest.objects.filter(task=task, state=ExtensionRequest.State.PENDING).exists():
+        raise Conflict("task.extension_pending", _("A request for more time waits already."))
+    request = ExtensionRequest.objects.create(
+        task=task, requested_by=actor, requested_at=at, new_due_at=new_due, reason=reason
+    )
+    data: dict[str, Any] = {"new_due_at": _iso(new_due), "reason": reason, "request": request.pk}
+    if assigner:
+        _grant(task, request, actor, at, "")
+        data["granted"] = True
+    return data
+
+
+def _grant(task: Task, request: ExtensionRequest, actor: Official, at: datetime, note: str) -> None:
+    request.state, request.decided_by, request.decided_at = (
+        ExtensionRequest.State.GRANTED,
+        actor,
+        at,
+    )
+    request.decision_note = note
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    task.due_at = request.new_due_at
+
+
+def _decide_extension(
+    task: Task, actor: Official, payload: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    if task.status not in OPEN_STATUSES:
+        raise _invalid(task, "decide_extension")
+    _need(
+        actor.pk == task.assigner_id or actor.is_superuser,
+        _("Only the assigner grants or refuses more time."),
+    )
+    request = ExtensionRequest.objects.filter(
+        task=task, state=ExtensionRequest.State.PENDING
+    ).first()
+    if request is None:
+        raise Conflict("task.no_extension_pending", _("No request for more time waits."))
+    granted = payload.get("granted")
+    if not isinstance(granted, bool):
+        raise ValidationFailed(
+            "task.invalid", _("Grant or refuse."), fields={"granted": ["true or false"]}
+        )
+    note = _text(payload, "note", required=not granted)
+    if granted:
+        _grant(task, request, actor, at, note)
+    else:
+        request.state, request.decided_by, request.decided_at = (
+            ExtensionRequest.State.REFUSED,
+            actor,
+            at,
+        )
+        request.decision_note = note
+        request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return {"request": request.pk, "granted": granted, "note": note, "due_at": _iso(task.due_at)}
+
+
+def _cancel(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    if task.status not in OPEN_STATUSES:
+        raise _invalid(task, "cancel")
+    _need(
+        actor.pk == task.assigner_id or actor.is_superuser,
+        _("Only the assigner cancels a task."),
+    )
+    reason = _text(payload, "reason", required=True)
+    task.status = TaskStatus.CANCELLED
+    return {"reason": reason}
+
+
+ACTIONS: dict[str, ActionFn] = {
+    "progress": _progress,
+    "submit": _submit,
+    "approve": _approve,
+    "return": _return,
+    "extend": _extend,
+    "decide_extension": _decide_extension,
+    "cancel": _cancel,
+}
+
+
+@transaction.atomic
+def task_act(
+    *,
+    task: Task,
+    actor: Official,
+    action: str,
+    payload: dict[str, Any],
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> Task:
+    fn = ACTIONS.get(action)
+    if fn is None:
+        raise ValidationFailed(
+            "task.unknown_action", _("Unknown action."), fields={"action": [", ".join(ACTIONS)]}
+        )
+    locked = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("lead_agency__unit")
+        .filter(pk=task.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound("task.not_found", _("Unknown task."))
+    if expected_version is not None and expected_version != locked.revision:
+        raise Conflict(
+            "task.changed",
+            _("The task changed meanwhile: reload it."),
+        )
+    now = _now(at)
+    before = locked.status
+    data = fn(locked, actor, payload, now)
+    _event(locked, actor, action, before, data, now)
+    locked.save()
+    return locked
