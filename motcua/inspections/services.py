@@ -149,7 +149,8 @@ def misconduct_report_create(
 
     if code and not report.dossier_proven and "dossier" not in errors:
         # kept as the reporter wrote it, for the inspector to check
-        description = f"{description}\n\n[{_('Dossier code given by the reporter')}: {code}]"
+        given = _("Dossier code given by the reporter: %(code)s") % {"code": code}
+        description = f"{description}\n\n[{given}]"
         code = ""
         if not agency_code:
             errors["agency"] = [_("Choose the agency, or give the dossier's code.")]
