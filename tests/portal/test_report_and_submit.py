@@ -142,8 +142,8 @@ def test_reports_are_rate_limited_per_address(citizen: Client, dw: DossierWorld)
 # -- misconduct reports: the service -----------------------------------------------------------
 
 
-def report_of(**changes: str) -> MisconductIn:
-    base = {"kind": "delay", "description": "Quá hẹn.", "agency_code": "DL.MC"}
+def report_of(**changes: Any) -> MisconductIn:
+    base: dict[str, Any] = {"kind": "delay", "description": "Quá hẹn.", "agency_code": "DL.MC"}
     return MisconductIn(**{**base, **changes})
 
 
@@ -182,7 +182,7 @@ def test_the_service_refuses_an_agency_that_never_held_the_dossier(dw: DossierWo
 
 def test_the_service_refuses_non_text_input(dw: DossierWorld) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        misconduct_report_create(report=report_of(description=["x"]))  # type: ignore[arg-type]
+        misconduct_report_create(report=report_of(description=["x"]))
     assert caught.value.fields == {"description": ["Text expected."]}
 
 
