@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +27,9 @@ from motcua.tasks.models import (
 )
 
 MAX_TEXT = 5000
+# the working calendar answers for these years (holidays are known to 2199)
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2199, 12, 1, tzinfo=UTC)
 # who may give a task to an agency: its head, or a unit-wide leader over its unit
 ASSIGNING_ROLES = frozenset({Role.UNIT_HEAD, Role.CHAIRMAN})
 
@@ -109,6 +112,10 @@ def _deadline(
 ) -> tuple[datetime, datetime] | None:
     """(start, due) by the lead agency's working calendar."""
     start = data.start or now
+    for name, moment in (("start", start), ("due_at", data.due_at)):
+        if moment is not None and not EARLIEST <= moment <= LATEST:
+            errors.setdefault(name, []).append(_("Between 1990 and 2199."))
+            return None
     if data.working_days is not None:
         engine = org_selectors.working_time_for_unit(unit=agency.unit)
         return start, engine.due_after_days(engine.effective_start(start), data.working_days)
@@ -383,7 +390,7 @@ def _extend(task: Task, actor: Official, payload: dict[str, Any], at: datetime) 
     )
     reason = _text(payload, "reason", required=True)
     new_due = payload.get("new_due_at")
-    if not isinstance(new_due, datetime) or new_due <= task.due_at:
+    if not isinstance(new_due, datetime) or not task.due_at < new_due <= LATEST:
         raise ValidationFailed(
             "task.invalid",
             _("The new due time must come after the current one."),

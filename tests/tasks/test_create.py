@@ -294,3 +294,21 @@ def test_api_responsible_official_must_work_in_the_lead_agency(
 def test_api_without_token_is_401(tw: TaskWorld, api: Callable[..., Any]) -> None:
     assert api("post", "/tasks", None, BASE).status_code == 401
     assert Task.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"start": vn(2300, 1, 1, 8)},
+        {"working_days": None, "due_at": vn(2300, 1, 1, 8)},
+        {"start": vn(1900, 1, 1, 8)},
+    ],
+)
+def test_times_the_working_calendar_cannot_answer_are_refused(tw, changes):
+    """A due time in 9999 was accepted and then broke every page and list showing it."""
+    from motcua.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as raised:
+        make(tw, **changes)
+    assert set(raised.value.fields) <= {"start", "due_at"}
+    assert not Task.objects.exists()
