@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.dossiers.models import WarningKind
 from motcua.org.models import Agency, Official
 
 
@@ -167,3 +168,25 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} → {self.new_due_at} ({self.state})"
+
+
+class TaskWarning(models.Model):
+    """A deadline warning sent once per task, kind and due time: a granted extension moves
+    the due time and so re-arms the warnings."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="warnings")
+    kind = models.CharField(_("warning"), max_length=10, choices=WarningKind.choices)
+    due_at = models.DateTimeField(_("due at"))
+    at = models.DateTimeField(_("sent at"))
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("task deadline warning")
+        verbose_name_plural = _("task deadline warnings")
+        ordering = ["task", "at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind", "due_at"], name="task_warn_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.kind} ({self.due_at})"
