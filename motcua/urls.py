@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/", include("motcua.workcalendar.urls")),
     path("catalogue/", include("motcua.procedures.urls")),
     path("dossiers/", include("motcua.dossiers.urls")),
+    path("tasks/", include("motcua.tasks.urls")),
     path("portal/", include("motcua.portal.urls")),
     path("reports/", include("motcua.reports.urls")),
     path("api/v1/", api.urls),

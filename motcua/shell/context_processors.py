@@ -29,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     roles = official_role_codes(official=user)
     items = [
         NavItem(_("My work"), reverse("home"), "home"),
+        NavItem(_("Tasks"), reverse("tasks:my_tasks"), "tasks"),
         NavItem(_("Units"), reverse("org:units"), "units"),
         NavItem(_("Agencies"), reverse("org:agencies"), "agencies"),
         NavItem(_("People"), reverse("org:officials"), "officials"),
