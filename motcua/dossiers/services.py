@@ -293,15 +293,20 @@ def _raise_for(errors: dict[str, list[str]]) -> None:
         raise ValidationFailed("dossier.invalid", _("The dossier is invalid."), fields=errors)
 
 
-def _start_clock(dossier: Dossier, now: datetime, engine: WorkingTime) -> None:
-    """Received now: the legal due time from the version's limit, the first step opened."""
-    version = dossier.version
-    deadline = deadline_for(version, now, engine)
+def _set_clock(dossier: Dossier, now: datetime, engine: WorkingTime) -> None:
+    """Received now: the legal due time from the version's limit (no query)."""
+    deadline = deadline_for(dossier.version, now, engine)
     dossier.received_at = now
     dossier.effective_start, dossier.due_at = deadline.effective_start, deadline.due_at
+
+
+def _begin_handling(dossier: Dossier, now: datetime, engine: WorkingTime) -> None:
+    """After the clock is set and the row exists: freeze the version, open step 1."""
+    version = dossier.version
     if version.first_used_at is None:
         version_mark_used(version=version, at=now)
-    _open_step(dossier, 1, deadline.effective_start, engine)
+    assert dossier.effective_start is not None  # noqa: S101 - set by _set_clock
+    _open_step(dossier, 1, dossier.effective_start, engine)
 
 
 def _applicant_fields(applicant: ApplicantData) -> dict[str, Any]:
@@ -409,9 +414,7 @@ def dossier_receive(
     )
     # the clock and the first event are computed before the row is written: one INSERT
     # carries the due time and the chain's head
-    deadline = deadline_for(version, now, engine)
-    dossier.received_at = now
-    dossier.effective_start, dossier.due_at = deadline.effective_start, deadline.due_at
+    _set_clock(dossier, now, engine)
     event = _chain_event(
         dossier,
         actor=actor,
@@ -423,9 +426,7 @@ def dossier_receive(
     dossier.save(force_insert=True)
     event.save(force_insert=True)
     _store_documents(dossier, documents, now)
-    if version.first_used_at is None:
-        version_mark_used(version=version, at=now)
-    _open_step(dossier, 1, deadline.effective_start, engine)
+    _begin_handling(dossier, now, engine)
     _notify_applicant(dossier, "receive")
     return dossier
 
@@ -925,7 +926,9 @@ def _receive(
     _raise_for(
         {k: v for k, v in _check_documents(dossier.version, given).items() if k == "documents"}
     )
-    _start_clock(dossier, at, _engine_for(dossier.agency))
+    engine = _engine_for(dossier.agency)
+    _set_clock(dossier, at, engine)
+    _begin_handling(dossier, at, engine)
     dossier.status = DossierStatus.RECEIVED
     data = _receipt_data(dossier, given)
     data["submitted_at"] = _iso(dossier.submitted_at)
