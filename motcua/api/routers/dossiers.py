@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import F, Q
@@ -15,7 +15,7 @@ from pydantic import Field
 
 from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
-from motcua.api.timeparse import parse_aware
+from motcua.api.timeparse import parse_stored_time
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.dossiers import ledger, selectors, services
 from motcua.dossiers.models import Dossier, DossierStatus
@@ -316,7 +316,7 @@ def dossier_action(request: HttpRequest, code: str, payload: ActionIn) -> dict[s
     data = payload.dict(exclude_none=True)
     _refuse_nul(data)
     if payload.new_due_at is not None:
-        data["new_due_at"] = _appointment(payload.new_due_at)
+        data["new_due_at"] = parse_stored_time(payload.new_due_at, "new_due_at")
     services.dossier_act(
         dossier=dossier,
         actor=official,
@@ -325,20 +325,6 @@ def dossier_action(request: HttpRequest, code: str, payload: ActionIn) -> dict[s
         expected_version=payload.expected_version,
     )
     return _shown(official, selectors.dossier_visible_or_404(official=official, code=code))
-
-
-def _appointment(text: str) -> datetime:
-    moment = parse_aware(text, "new_due_at")
-    try:
-        # 9999-12-31T23:59-12:00 parses, but is not a time in UTC or +07:00 (was a 500)
-        timezone.localtime(moment.astimezone(UTC))
-    except OverflowError:
-        raise ValidationFailed(
-            "request.bad_time",
-            _("new_due_at is out of range."),
-            fields={"new_due_at": [_("The time is out of range.")]},
-        ) from None
-    return moment
 
 
 @router.get("/dossiers/{code}/events", summary="The hash-chained history of a dossier")

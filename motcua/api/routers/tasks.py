@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import F
@@ -15,7 +15,7 @@ from pydantic import Field
 
 from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
-from motcua.api.timeparse import parse_aware
+from motcua.api.timeparse import parse_stored_time
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.org.models import Agency, Official, UnitLevel
 from motcua.tasks import selectors, services
@@ -61,16 +61,7 @@ class ActionIn(Schema):
 
 
 def _time(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_aware(value, field)
-    try:
-        timezone.localtime(moment.astimezone(UTC))
-    except OverflowError:
-        raise ValidationFailed(
-            "request.bad_time", _("The time is out of range."), fields={field: [_("Out of range.")]}
-        ) from None
-    return moment
+    return None if value is None else parse_stored_time(value, field)
 
 
 def _official(username: str | None, field: str, errors: dict[str, list[str]]) -> Official | None:
