@@ -57,11 +57,28 @@ class MisconductReport(models.Model):
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.NEW
     )
     reported_at = models.DateTimeField(_("reported at"))
+    # the finding when closed: substantiated or not, and the action taken if it was;
+    # substantiated reports count against the agency in commitments and statistics
+    substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    action_taken = models.TextField(_("action taken"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("misconduct report")
         verbose_name_plural = _("misconduct reports")
         ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status="closed", substantiated__isnull=False, closed_at__isnull=False
+                )
+                | (
+                    ~models.Q(status="closed")
+                    & models.Q(substantiated__isnull=True, closed_at__isnull=True)
+                ),
+                name="misconduct_closed_with_finding",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.agency_id})"

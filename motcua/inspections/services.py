@@ -15,12 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core.errors import ValidationFailed
+from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.text import fold
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services import PHONE
-from motcua.inspections.models import MisconductKind, MisconductReport
-from motcua.org.models import Agency, Official
+from motcua.inspections.models import MisconductKind, MisconductReport, ReportStatus
+from motcua.org import selectors as org_selectors
+from motcua.org.models import Agency, Official, Role
 
 MAX_DESCRIPTION = 5000
 
@@ -179,3 +180,51 @@ def misconduct_report_create(
         reporter_contact=contact,
         reported_at=now,
     )
+
+
+# who closes a report with a finding: an inspector or the chairman over the agency's unit
+CLOSING_ROLES = frozenset({Role.INSPECTOR, Role.CHAIRMAN})
+
+
+@transaction.atomic
+def misconduct_report_close(
+    *,
+    actor: Official,
+    report: MisconductReport,
+    substantiated: object,
+    action_taken: str = "",
+    at: datetime | None = None,
+) -> MisconductReport:
+    """Close a report with its finding: substantiated (with the action taken) or not. A
+    substantiated report counts against the agency in its head's commitment. The report's
+    investigation workflow (assignment, deadline) comes with the inspections issue."""
+    locked = (
+        MisconductReport.objects.select_for_update(of=("self",))
+        .select_related("agency__unit")
+        .get(pk=report.pk)
+    )
+    if not org_selectors.has_role_over_unit(
+        official=actor, unit=locked.agency.unit, roles=CLOSING_ROLES
+    ):
+        raise PermissionDenied(
+            "misconduct.forbidden", _("Reports are closed by an inspector or the chairman.")
+        )
+    if locked.status == ReportStatus.CLOSED:
+        raise Conflict("misconduct.closed", _("The report is closed already."))
+    errors: dict[str, list[str]] = {}
+    if not isinstance(substantiated, bool):
+        errors["substantiated"] = [_("Say whether the report was substantiated.")]
+    action = _check_text(
+        errors, "action_taken", action_taken, limit=MAX_DESCRIPTION, required=substantiated is True
+    )
+    if errors:
+        raise ValidationFailed("misconduct.invalid", _("The finding is incomplete."), fields=errors)
+    assert isinstance(substantiated, bool)  # noqa: S101 - checked above
+    locked.status, locked.substantiated, locked.action_taken = (
+        ReportStatus.CLOSED,
+        substantiated,
+        action,
+    )
+    locked.closed_at = at or timezone.now()
+    locked.save(update_fields=["status", "substantiated", "action_taken", "closed_at"])
+    return locked

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -29,6 +29,7 @@ from motcua.org.models import (
     UNIT_WIDE_ROLES,
     AdministrativeUnit,
     Agency,
+    AgencyKind,
     CommitteeMembership,
     CommitteeRole,
     Official,
@@ -338,3 +339,24 @@ def agency_people(*, agency: Agency, at: date | None = None) -> dict[str, list[o
             RoleGrant.objects.filter(_current(day), agency=agency).select_related("official")
         ),
     }
+
+
+def agency_head(*, agency: Agency, at: datetime) -> Official | None:
+    """The official heading the agency at ``at``: its unit head, or for a People's
+    Committee without one, its chairman; None when nobody (active) holds the post."""
+    day = timezone.localtime(at).date()
+    grant = (
+        RoleGrant.objects.filter(agency=agency, role=Role.UNIT_HEAD, valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .select_related("official")
+        .order_by("valid_from", "pk")
+        .first()
+    )
+    if grant is None and agency.kind == AgencyKind.PEOPLE_COMMITTEE:
+        grant = (
+            RoleGrant.objects.filter(agency=agency, role=Role.CHAIRMAN, valid_from__lte=day)
+            .exclude(valid_to__lt=day)
+            .select_related("official")
+            .first()
+        )
+    return grant.official if grant is not None and grant.official.is_active else None

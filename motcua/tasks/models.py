@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import WarningKind
-from motcua.org.models import Agency, Official
+from motcua.org.models import AdministrativeUnit, Agency, Official
 
 
 class TaskStatus(models.TextChoices):
@@ -190,3 +190,62 @@ class TaskWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.kind} ({self.due_at})"
+
+
+class PlanKind(models.TextChoices):
+    PROGRAMME = SourceKind.PROGRAMME.value, SourceKind.PROGRAMME.label
+    REMEDY_PLAN = SourceKind.REMEDY_PLAN.value, SourceKind.REMEDY_PLAN.label
+
+
+class Plan(models.Model):
+    """A source of tasks: a unit's work programme for a year (chương trình công tác, its
+    items) or a plan to remedy deficiencies (kế hoạch khắc phục, a roadmap of milestones).
+    Each item is a task; the plan's progress is the weighted roll-up of its tasks."""
+
+    kind = models.CharField(_("kind"), max_length=15, choices=PlanKind.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=300)
+    # for a remedy plan: the deficiencies it answers and where they were found
+    basis = models.TextField(_("basis"), blank=True)
+    owner = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="plans", verbose_name=_("issued by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(year__gte=1990, year__lte=2199), name="plan_year_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanItem(models.Model):
+    """An item of a programme or a milestone of a remedy plan: one task, with its weight in
+    the plan's progress."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="items")
+    task = models.OneToOneField(Task, on_delete=models.PROTECT, related_name="plan_item")
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["plan", "task__due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1, weight__lte=100), name="plan_item_weight"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.task_id} ×{self.weight}"

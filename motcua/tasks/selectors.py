@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import NotFound
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Official
-from motcua.tasks.models import OPEN_STATUSES, Broadcast, Task, TaskStatus
+from motcua.tasks.models import OPEN_STATUSES, Broadcast, Plan, PlanItem, Task, TaskStatus
 from motcua.workcalendar.engine import Timeliness, WorkingTime
 
 
@@ -81,4 +81,87 @@ def broadcast_progress(*, broadcast: Broadcast) -> BroadcastProgress:
         count=len(tasks),
         done=len(done),
         not_done=[t for t in tasks if t.status != TaskStatus.APPROVED],
+    )
+
+
+def tasks_of_source(*, source_kind: str, source: str) -> QuerySet[Task]:
+    """The tasks another area created (``TaskData.source_kind`` and ``source``): the hook by
+    which a programme, a remedy plan, an inspection recommendation or a legal-document
+    review finds the tasks it gave and follows them."""
+    return Task.objects.filter(source_kind=source_kind, source=source).select_related(
+        "assignee", "lead_agency__unit"
+    )
+
+
+def plans_visible(*, official: Official) -> QuerySet[Plan]:
+    """Plans of the units the official's roles reach, and those they issued."""
+    rows = Plan.objects.select_related("unit", "owner")
+    if official.is_superuser:
+        return rows
+    reached = org_selectors.units_reached(official=official)
+    return rows.filter(Q(unit__in=reached.values("pk")) | Q(owner=official))
+
+
+def plan_visible_or_404(*, official: Official, pk: int) -> Plan:
+    found = plans_visible(official=official).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("plan.not_found", _("Unknown plan %(id)s.") % {"id": pk})
+    return found
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    item: PlanItem
+    task: Task
+    timeliness: Timeliness | None
+    # the share of the item that counts as done: the task's percentage, 100 once approved
+    progress: int
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    rows: list[PlanRow]
+    # weights of the items that count (a cancelled task's item does not)
+    weight: int
+    # Σ weight × progress / Σ weight, in percent; None when no item counts
+    progress: float | None
+    # the weighted share of items approved (done), in percent
+    done: float | None
+    by_timeliness: dict[str, int]
+
+
+def plan_progress(*, plan: Plan, now: datetime | None = None) -> PlanProgress:
+    """The plan's items with their tasks, and the weighted roll-up: one query, and one per
+    unit whose calendar judges the tasks."""
+    at = now or timezone.now()
+    items = list(
+        PlanItem.objects.filter(plan=plan)
+        .select_related("task__assignee", "task__lead_agency__unit")
+        .order_by("task__due_at", "pk")
+    )
+    engines: dict[int, WorkingTime] = {}
+    rows: list[PlanRow] = []
+    counts: dict[str, int] = {}
+    weight = weighted = weighted_done = 0
+    for item in items:
+        task = item.task
+        unit_id = task.lead_agency.unit_id
+        if unit_id not in engines:
+            engines[unit_id] = engine_of(task)
+        timeliness = task_timeliness(task, now=at, engine=engines[unit_id])
+        progress = 100 if task.status == TaskStatus.APPROVED else task.percent
+        rows.append(PlanRow(item=item, task=task, timeliness=timeliness, progress=progress))
+        if task.status == TaskStatus.CANCELLED:
+            continue
+        weight += item.weight
+        weighted += item.weight * progress
+        weighted_done += item.weight * 100 if task.status == TaskStatus.APPROVED else 0
+        if timeliness is not None:
+            counts[timeliness.value] = counts.get(timeliness.value, 0) + 1
+    return PlanProgress(
+        rows=rows,
+        weight=weight,
+        progress=weighted / weight if weight else None,
+        done=weighted_done / weight if weight else None,
+        by_timeliness=counts,
     )

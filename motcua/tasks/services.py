@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
-from motcua.org.models import UNIT_WIDE_ROLES, Agency, Official, Role, RoleGrant
+from motcua.org.models import UNIT_WIDE_ROLES, AdministrativeUnit, Agency, Official, Role
 from motcua.tasks.models import (
     OPEN_STATUSES,
     Broadcast,
     ExtensionRequest,
+    Plan,
+    PlanItem,
+    PlanKind,
     SourceKind,
     Task,
     TaskEvent,
@@ -235,25 +238,6 @@ _SIX = frozenset(
 )
 
 
-def agency_head(agency: Agency, at: datetime) -> Official | None:
-    day = timezone.localtime(at).date()
-    grant = (
-        RoleGrant.objects.filter(agency=agency, role=Role.UNIT_HEAD, valid_from__lte=day)
-        .exclude(valid_to__lt=day)
-        .select_related("official")
-        .order_by("valid_from", "pk")
-        .first()
-    )
-    if grant is None and agency.kind == "people_committee":
-        grant = (
-            RoleGrant.objects.filter(agency=agency, role=Role.CHAIRMAN, valid_from__lte=day)
-            .exclude(valid_to__lt=day)
-            .select_related("official")
-            .first()
-        )
-    return grant.official if grant is not None and grant.official.is_active else None
-
-
 @transaction.atomic
 def task_broadcast(
     *, actor: Official, agencies: Sequence[Agency], data: TaskData, at: datetime | None = None
@@ -276,7 +260,7 @@ def task_broadcast(
             "task.forbidden",
             _("You may not assign tasks to: %(codes)s.") % {"codes": ", ".join(forbidden)},
         )
-    heads = {a.pk: agency_head(a, now) for a in agencies}
+    heads = {a.pk: org_selectors.agency_head(agency=a, at=now) for a in agencies}
     headless = [a.code for a in agencies if heads[a.pk] is None]
     if headless:
         raise ValidationFailed(
@@ -509,3 +493,104 @@ def task_act(
     _event(locked, actor, action, before, data, now)
     locked.save()
     return locked
+
+
+# -- plans: work programmes and remedy plans ------------------------------------------------
+
+MAX_PLAN_ITEMS = 500
+
+
+@dataclass
+class PlanData:
+    kind: str = ""
+    unit: AdministrativeUnit | None = None
+    year: int | None = None
+    title: str = ""
+    basis: str = ""
+
+
+def may_plan(*, official: Official, unit: AdministrativeUnit) -> bool:
+    """Who issues a unit's programme or remedy plan: its chairman (or one above it), or
+    the head of one of its agencies."""
+    return org_selectors.has_role_over_unit(official=official, unit=unit, roles=ASSIGNING_ROLES)
+
+
+@transaction.atomic
+def plan_create(*, actor: Official, data: PlanData) -> Plan:
+    errors: dict[str, list[str]] = {}
+    if data.kind not in PlanKind.values:
+        errors["kind"] = [", ".join(PlanKind.values)]
+    if data.unit is None:
+        errors["unit"] = [_("Choose the unit.")]
+    if data.year is None or isinstance(data.year, bool) or not 1990 <= data.year <= 2199:
+        errors["year"] = [_("A year from 1990 to 2199.")]
+    title = data.title.strip()
+    if not title:
+        errors["title"] = [_("Required.")]
+    elif len(title) > 300:
+        errors["title"] = [_("At most %(n)d characters.") % {"n": 300}]
+    if len(data.basis) > MAX_TEXT:
+        errors["basis"] = [_("At most %(n)d characters.") % {"n": MAX_TEXT}]
+    if data.kind == PlanKind.REMEDY_PLAN and not data.basis.strip():
+        errors["basis"] = [_("Say which deficiencies the plan remedies and who found them.")]
+    if errors:
+        raise ValidationFailed(
+            "plan.invalid", _("The plan is incomplete or invalid."), fields=errors
+        )
+    assert data.unit is not None  # noqa: S101 - checked above
+    assert data.year is not None  # noqa: S101
+    if not may_plan(official=actor, unit=data.unit):
+        raise PermissionDenied(
+            "plan.forbidden",
+            _("Plans of %(unit)s are issued by its chairman or the heads of its agencies.")
+            % {"unit": data.unit.name},
+        )
+    return Plan.objects.create(
+        kind=data.kind,
+        unit=data.unit,
+        year=data.year,
+        title=title,
+        basis=data.basis.strip(),
+        owner=actor,
+    )
+
+
+@transaction.atomic
+def plan_add_item(
+    *, actor: Official, plan: Plan, data: TaskData, weight: object, at: datetime | None = None
+) -> PlanItem:
+    """Add an item (a milestone of a remedy plan) as a task with the six "rõ", whose source
+    is the plan. The item's lead agency is one of the plan's unit or its sub-units; the
+    actor is the plan's issuer or may plan for its unit, and may assign to the agency."""
+    locked = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    if not (actor.pk == locked.owner_id or may_plan(official=actor, unit=locked.unit)):
+        raise PermissionDenied(
+            "plan.forbidden", _("Items are added by the plan's issuer or the unit's leaders.")
+        )
+    errors: dict[str, list[str]] = {}
+    if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 100:
+        errors["weight"] = [_("A whole number from 1 to 100.")]
+    agency = data.lead_agency
+    if agency is not None and not agency.unit.path.startswith(locked.unit.path):
+        errors["lead_agency"] = [
+            _("The lead agency must belong to %(unit)s.") % {"unit": locked.unit.name}
+        ]
+    if PlanItem.objects.filter(plan=locked).count() >= MAX_PLAN_ITEMS:
+        errors["plan"] = [_("A plan holds at most %(n)d items.") % {"n": MAX_PLAN_ITEMS}]
+    if errors:
+        # the task's own checks first, so that every problem is named at once
+        missing = _missing(data, broadcast=False)
+        _check_texts(data, missing)
+        raise ValidationFailed(
+            "plan.invalid_item", _("The item is invalid."), fields=missing | errors
+        )
+    data.source_kind = locked.kind
+    data.source = plan_source(locked)
+    task = task_create(actor=actor, data=data, at=at)
+    assert isinstance(weight, int)  # noqa: S101 - checked above
+    return PlanItem.objects.create(plan=locked, task=task, weight=weight)
+
+
+def plan_source(plan: Plan) -> str:
+    """The reference a plan's tasks carry (``Task.source``): see ``tasks_of_source``."""
+    return f"plan:{plan.pk}"

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from motcua.dossiers.models import WarningKind
 from motcua.notifications.services import notify_official
+from motcua.org import selectors as org_selectors
 from motcua.org.models import Official
-from motcua.tasks import selectors, services
+from motcua.tasks import selectors
 from motcua.tasks.models import Task, TaskStatus, TaskWarning
 from motcua.workcalendar.engine import WorkingTime
 
@@ -83,7 +84,7 @@ def task_warnings(*, now: datetime | None = None) -> TaskWarningRun:
         if kind == WarningKind.BREACH:
             agency = task.lead_agency
             if agency.pk not in heads:
-                heads[agency.pk] = services.agency_head(agency, now)
+                heads[agency.pk] = org_selectors.agency_head(agency=agency, at=now)
             head = heads[agency.pk]
             if head is not None:
                 people.append(head)
