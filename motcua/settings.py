@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.inspections",
     "motcua.tasks",
+    "motcua.commitments",
     "motcua.reports",
     "motcua.portal",
     "motcua.shell",
