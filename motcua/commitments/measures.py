@@ -3,10 +3,12 @@ measure covers the commitment's year up to ``now`` (the whole year once it has e
 the head's agencies: the agency itself, or for a People's Committee all the agencies of
 its unit (a commune chairman answers for the commune's one-stop department too).
 
-- ``dossier_on_time_rate``: of the dossiers of those agencies resolved in the period, the
-  share resolved early or on time (the one-stop statistics of the Reports area, the same
-  selector as the pages and the API).
-- ``dossier_online_rate``: of the dossiers received in the period, the share received online.
+- ``dossier_on_time_rate``: of the dossiers resolved in the period that those agencies
+  received or held a handling step of (a division's work arrives through the one-stop
+  department), the share resolved early or on time by their legal due time (the one-stop
+  statistics of the Reports area, the same selector as the pages and the API).
+- ``dossier_online_rate``: of those dossiers received in the period, the share received
+  online.
 - ``task_on_time_rate``: of the tasks those agencies lead that fell due in the period
   (cancelled ones aside; a task approved before its due time counts at once), the share
   approved with a result submitted by the due time (extensions granted included).
@@ -32,7 +34,7 @@ from motcua.inspections.models import MisconductReport, ReportStatus
 from motcua.org.models import Agency, AgencyKind
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.procedures.selectors import in_force_on, published_in
-from motcua.reports.selectors import dossier_statistics
+from motcua.reports.selectors import DossierStatistics, dossier_statistics
 from motcua.tasks.models import Task, TaskStatus
 
 CENT = Decimal("0.01")
@@ -109,10 +111,10 @@ def measure(*, metric: str, agency: Agency, year: int, now: datetime | None = No
     period = year_period(year=year, now=at)
     agencies = scope_agencies(agency=agency)
     if metric == Metric.DOSSIER_ON_TIME:
-        stats = dossier_statistics(agencies=agencies, first=period.first, last=period.last, now=at)
+        stats = _dossiers(agencies, period, at)
         return Measure(stats.early + stats.on_time, stats.resolved, is_rate=True)
     if metric == Metric.DOSSIER_ONLINE:
-        stats = dossier_statistics(agencies=agencies, first=period.first, last=period.last, now=at)
+        stats = _dossiers(agencies, period, at)
         return Measure(stats.by_channel.get("online", 0), stats.new, is_rate=True)
     if metric == Metric.TASK_ON_TIME:
         return _tasks_on_time(agencies, period)
@@ -128,6 +130,12 @@ def measure(*, metric: str, agency: Agency, year: int, now: datetime | None = No
     if metric == Metric.PROCEDURES_PUBLISHED:
         return _published(agency, period)
     raise ValueError(metric)  # pragma: no cover - metrics are checked on input
+
+
+def _dossiers(agencies: QuerySet[Agency], period: Period, at: datetime) -> DossierStatistics:
+    return dossier_statistics(
+        agencies=agencies, first=period.first, last=period.last, now=at, handled=True
+    )
 
 
 def _tasks_on_time(agencies: QuerySet[Agency], period: Period) -> Measure:

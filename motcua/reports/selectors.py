@@ -219,13 +219,20 @@ def _due_soon(clock: WorkingTime, started: datetime, due_at: datetime, at: datet
 
 
 def _counted_dossiers(
-    agencies: QuerySet[Agency] | Iterable[Agency], period: ReportPeriod
+    agencies: QuerySet[Agency] | Iterable[Agency], period: ReportPeriod, *, handled: bool = False
 ) -> QuerySet[Dossier]:
     """Dossiers of ``agencies`` the period may count: received before its end and not
-    closed before its start (``dossier_outcome`` decides exactly)."""
+    closed before its start (``dossier_outcome`` decides exactly). ``handled``: also those
+    with a handling step held by one of ``agencies`` (a division's work arrives through the
+    one-stop department, which receives it)."""
     start = period.start
+    of_agencies = Q(agency__in=agencies)
+    if handled:
+        of_agencies |= Q(
+            pk__in=DossierStep.objects.filter(agency__in=agencies).values("dossier_id")
+        )
     return (
-        Dossier.objects.filter(agency__in=agencies, received_at__lt=period.end)
+        Dossier.objects.filter(of_agencies, received_at__lt=period.end)
         .exclude(status__in=NOT_RECEIVED)
         .filter(
             Q(received_at__gte=start)
@@ -244,6 +251,7 @@ def dossier_statistics_grouped(
     by: Sequence[str],
     now: datetime | None = None,
     engine: WorkingTime | None = None,
+    handled: bool = False,
 ) -> dict[tuple[Any, ...], DossierStatistics]:
     """``dossier_statistics`` split by the values of the dossier lookups ``by`` (e.g.
     ``("procedure__sector_id", "procedure__level_id")``), in one query. Groups without a
@@ -252,7 +260,7 @@ def dossier_statistics_grouped(
     clock = engine or working_time()
     groups: dict[tuple[Any, ...], DossierStatistics] = {}
     width = len(by)
-    rows = _counted_dossiers(agencies, period).values_list(
+    rows = _counted_dossiers(agencies, period, handled=handled).values_list(
         *by,
         "received_at",
         "finished_at",
@@ -312,10 +320,12 @@ def dossier_statistics(
     last: date,
     now: datetime | None = None,
     engine: WorkingTime | None = None,
+    handled: bool = False,
 ) -> DossierStatistics:
-    """The statistics of dossiers received by ``agencies`` for the days ``first``..``last``."""
+    """The statistics of dossiers received by ``agencies`` (``handled``: or with a step
+    held by one of them) for the days ``first``..``last``."""
     groups = dossier_statistics_grouped(
-        agencies=agencies, first=first, last=last, by=(), now=now, engine=engine
+        agencies=agencies, first=first, last=last, by=(), now=now, engine=engine, handled=handled
     )
     return groups.get((), DossierStatistics())
 
