@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError as FormValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.forms import DateField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,6 +43,14 @@ from motcua.tasks.models import (
     ExtensionRequest,
     Task,
     TaskStatus,
+)
+from motcua.tasks.timeline import (
+    DEFAULT_WEEKS,
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_ROWS,
+    MAX_WEEKS,
+    deadline_timeline,
 )
 from motcua.workcalendar.engine import CalendarError, WorkingTime
 
@@ -465,3 +475,76 @@ def task_act(request: HttpRequest, task_id: str) -> HttpResponse:
         return _render_task(request, official, fresh, errors={action: exc}, status=exc.status)
     messages.success(request, str(DONE_MESSAGES[action]))
     return redirect("tasks:task", task_id=task.pk)
+
+
+# -- the timeline of deadlines ---------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest) -> HttpResponse:
+    """The deadlines of the tasks the official sees, week by week. A bad parameter is named
+    above the form and its default used instead, so the page always answers."""
+    official = _official(request)
+    today = timezone.localdate()
+    first = today - timedelta(days=today.weekday())
+    weeks = DEFAULT_WEEKS
+    errors: list[str] = []
+    raw_from = str(request.GET.get("from") or "").strip()
+    if raw_from:
+        try:
+            chosen = DateField(input_formats=["%Y-%m-%d"]).clean(raw_from)
+        except FormValidationError:
+            chosen = None
+        if chosen is None or not FIRST_DAY <= chosen <= LAST_DAY:
+            errors.append(
+                _("“From” must be a date such as 2027-03-01, from %(first)s to %(last)s.")
+                % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}
+            )
+        else:
+            first = chosen
+    raw_weeks = str(request.GET.get("weeks") or "").strip()
+    if raw_weeks:
+        if is_digits(raw_weeks) and 1 <= int(raw_weeks) <= MAX_WEEKS:
+            weeks = int(raw_weeks)
+        else:
+            errors.append(_("Weeks must be a whole number from 1 to %(n)d.") % {"n": MAX_WEEKS})
+    agencies = list(org_selectors.agencies_visible(official=official).order_by("code"))
+    code = str(request.GET.get("agency") or "")
+    agency = next((a for a in agencies if a.code == code), None)
+    if code and agency is None:
+        errors.append(_("Choose an agency from the list."))
+    mine = request.GET.get("mine") == "1"
+    shown = deadline_timeline(
+        official=official,
+        start=first,
+        weeks=weeks,
+        agency=agency,
+        assignee=official if mine else None,
+    )
+
+    def link(start: date) -> str:
+        query = {"from": start.isoformat(), "weeks": str(weeks)}
+        if agency is not None:
+            query["agency"] = agency.code
+        if mine:
+            query["mine"] = "1"
+        return "?" + urlencode(query)
+
+    context = {
+        "timeline": shown,
+        "errors": errors,
+        "agencies": agencies,
+        "filters": {
+            "from": first.isoformat(),
+            "weeks": weeks,
+            "agency": agency.code if agency else "",
+            "mine": mine,
+        },
+        "max_weeks": MAX_WEEKS,
+        "max_rows": MAX_ROWS,
+        "previous_link": link(first - timedelta(weeks=weeks)),
+        "next_link": link(first + timedelta(weeks=weeks)),
+        "this_week_link": link(today - timedelta(days=today.weekday())),
+    }
+    return render(request, "tasks/timeline.html", context)
