@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from motcua.commitments.demo import seed_commitments
 from motcua.dossiers.demo import seed_dossiers
 from motcua.org.demo import DEMO_PASSWORD, load_demo_organisation
 from motcua.procedures.demo import load_demo_catalogue
+from motcua.tasks.demo import seed_tasks
 
 
 class Command(BaseCommand):
@@ -48,6 +50,25 @@ class Command(BaseCommand):
                     f"{dossiers.forwarded} forwarded, {dossiers.rated} rated, "
                     f"{dossiers.open} open now)."
                 )
+        tasks = seed_tasks()
+        if tasks.skipped:
+            self.stdout.write("Demo tasks: already loaded.")
+        else:
+            self.stdout.write(
+                f"Demo tasks: a work programme of {tasks.programme_items} items, a remedy plan "
+                f"of {tasks.milestones} milestones, operating regulations reviewed by "
+                f"{tasks.broadcast_done} of {tasks.broadcast} agencies."
+            )
+        commitments = seed_commitments()
+        if commitments.skipped:
+            self.stdout.write("Demo commitments: already loaded or nothing to commit.")
+        else:
+            failing = ", ".join(c.head.username for c in commitments.failing) or "none"
+            self.stdout.write(
+                f"Demo commitments: {len(commitments.commitments)} for 2024, evaluated "
+                f"(not meeting the requirements: {failing}); {len(commitments.live)} "
+                "for this year, followed live."
+            )
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
