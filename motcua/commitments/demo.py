@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -123,18 +124,22 @@ def seed_commitments(*, now: datetime | None = None) -> CommitmentDemoResult:
             commitment = services.commitment_act(
                 commitment=commitment, actor=who, action="sign", payload={}, at=moment
             )
-        evaluation = [
+        evaluation: list[tuple[str, dict[str, Any], datetime]] = [
             ("start_evaluation", {}, _at(1, 10, 8, YEAR + 1)),
-            ("assess", {"target": 4, "score": score, "comment": _comment(score)}, None),
-            ("conclude", {"comment": "Đánh giá theo kết quả đo lường và nhận xét."}, None),
+            (
+                "assess",
+                {"target": 4, "score": score, "comment": _comment(score)},
+                _at(1, 15, 9, YEAR + 1),
+            ),
+            (
+                "conclude",
+                {"comment": "Đánh giá theo kết quả đo lường và nhận xét."},
+                _at(1, 15, 10, YEAR + 1),
+            ),
         ]
         for action, payload, moment in evaluation:
             commitment = services.commitment_act(
-                commitment=commitment,
-                actor=chairman,
-                action=action,
-                payload=payload,
-                at=moment or _at(1, 15, 10, YEAR + 1),
+                commitment=commitment, actor=chairman, action=action, payload=payload, at=moment
             )
         result.commitments.append(commitment)
     this_year = timezone.localtime(now).year
