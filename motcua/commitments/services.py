@@ -211,7 +211,7 @@ def commitment_create(
         elif not _is_head(head, agency, now):
             errors["head"] = [
                 _("%(name)s does not head %(agency)s.")
-                % {"name": head.get_full_name() or head.username, "agency": agency.name}
+                % {"name": head.display_name, "agency": agency.name}
             ]
     if errors:
         raise ValidationFailed(
