@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalogue/", include("motcua.procedures.urls")),
     path("dossiers/", include("motcua.dossiers.urls")),
     path("tasks/", include("motcua.tasks.urls")),
+    path("commitments/", include("motcua.commitments.urls")),
     path("portal/", include("motcua.portal.urls")),
     path("reports/", include("motcua.reports.urls")),
     path("api/v1/", api.urls),

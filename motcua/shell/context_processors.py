@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [
         NavItem(_("My work"), reverse("home"), "home"),
         NavItem(_("Tasks"), reverse("tasks:my_tasks"), "tasks"),
+        NavItem(_("Commitments"), reverse("commitments:list"), "commitments"),
         NavItem(_("Units"), reverse("org:units"), "units"),
         NavItem(_("Agencies"), reverse("org:agencies"), "agencies"),
         NavItem(_("People"), reverse("org:officials"), "officials"),
