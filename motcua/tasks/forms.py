@@ -141,7 +141,7 @@ class TaskBaseForm(forms.Form):
     )
     source_kind = forms.ChoiceField(
         label=_("Source"),
-        choices=[c for c in SourceKind.choices if c[0] != SourceKind.BROADCAST],
+        choices=[c for c in SourceKind.choices if c[0] not in services.OWN_SERVICE_SOURCES],
         initial=SourceKind.DIRECT,
     )
     source = forms.CharField(label=_("Source reference"), required=False, max_length=300)

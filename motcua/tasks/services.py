@@ -203,13 +203,33 @@ def _write(
     return task
 
 
+# sources whose tasks come through their own service (plan_add_item, task_broadcast), so
+# that a task never claims a plan it is not an item of
+OWN_SERVICE_SOURCES = frozenset(
+    {SourceKind.PROGRAMME, SourceKind.REMEDY_PLAN, SourceKind.BROADCAST}
+)
+
+
 @transaction.atomic
 def task_create(*, actor: Official, data: TaskData, at: datetime | None = None) -> Task:
     """Assign a task. Refuses (400) naming every missing "rõ"; 403 unless the actor may
-    assign to the lead agency; the responsible official must work in the lead agency."""
+    assign to the lead agency; the responsible official must work in the lead agency.
+    Other areas give tasks through here with their ``source_kind`` and a ``source``
+    reference they find them by (``selectors.tasks_of_source``); a plan's items come
+    through ``plan_add_item``."""
+    return _task_create(actor=actor, data=data, at=at, own_service=False)
+
+
+def _task_create(
+    *, actor: Official, data: TaskData, at: datetime | None, own_service: bool
+) -> Task:
     now = _now(at)
     errors = _missing(data, broadcast=False)
     _check_texts(data, errors)
+    if not own_service and data.source_kind in OWN_SERVICE_SOURCES:
+        errors.setdefault("source_kind", []).append(
+            _("A programme's or a plan's tasks are added on the plan.")
+        )
     if errors:
         raise ValidationFailed(
             "task.incomplete" if set(errors) & _SIX else "task.invalid",
@@ -586,7 +606,7 @@ def plan_add_item(
         )
     data.source_kind = locked.kind
     data.source = plan_source(locked)
-    task = task_create(actor=actor, data=data, at=at)
+    task = _task_create(actor=actor, data=data, at=at, own_service=True)
     assert isinstance(weight, int)  # noqa: S101 - checked above
     return PlanItem.objects.create(plan=locked, task=task, weight=weight)
 

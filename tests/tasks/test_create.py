@@ -14,7 +14,7 @@ import pytest
 
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.org.models import Role
-from motcua.tasks import services
+from motcua.tasks import selectors, services
 from motcua.tasks.models import Task, TaskEvent
 from tests.dossiers.world import vn
 from tests.tasks.world import BASE, TaskWorld, build, make, official
@@ -312,3 +312,21 @@ def test_times_the_working_calendar_cannot_answer_are_refused(tw, changes):
         make(tw, **changes)
     assert set(raised.value.fields) <= {"start", "due_at"}
     assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["programme", "remedy_plan", "broadcast"])
+def test_a_task_cannot_claim_a_plan_or_a_broadcast_it_is_not_part_of(tw, kind):
+    with pytest.raises(ValidationFailed) as caught:
+        make(tw, source_kind=kind, source="plan:1")
+    assert caught.value.fields == {
+        "source_kind": ["A programme's or a plan's tasks are added on the plan."]
+    }
+    assert Task.objects.count() == 0
+    assert TaskEvent.objects.count() == 0
+
+
+def test_another_area_gives_a_task_with_its_own_source_and_finds_it_again(tw):
+    task = make(tw, source_kind="inspection", source="recommendation:7")
+    found = selectors.tasks_of_source(source_kind="inspection", source="recommendation:7")
+    assert list(found) == [task]
+    assert not selectors.tasks_of_source(source_kind="inspection", source="recommendation:8")
