@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,3 +178,56 @@ def plan_progress(*, plan: Plan, now: datetime | None = None) -> PlanProgress:
         done=weighted_done / weight if weight else None,
         by_timeliness=counts,
     )
+
+
+@dataclass(frozen=True)
+class PlanRollup:
+    items: int
+    weight: int
+    progress: float | None
+    done: float | None
+
+
+def plans_rollup(*, plans: Sequence[Plan]) -> dict[int, PlanRollup]:
+    """``plan_progress``'s roll-up (Σ weight × progress / Σ weight over the items whose task
+    is not cancelled, an approved task counting 100) for many plans in one grouped query,
+    keyed by plan id; a plan without items is absent."""
+    counted = ~Q(task__status=TaskStatus.CANCELLED)
+    approved = Q(task__status=TaskStatus.APPROVED)
+    rows = (
+        PlanItem.objects.filter(plan__in=[p.pk for p in plans])
+        .values("plan_id")
+        .annotate(
+            items=Count("pk"),
+            counted_weight=Sum("weight", filter=counted),
+            weighted=Sum(
+                F("weight")
+                * Case(
+                    When(approved, then=Value(100)),
+                    default=F("task__percent"),
+                    output_field=IntegerField(),
+                ),
+                filter=counted,
+                output_field=IntegerField(),
+            ),
+            weighted_done=Sum(
+                Case(
+                    When(approved, then=F("weight") * Value(100)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+                filter=counted,
+            ),
+        )
+        .order_by()
+    )
+    result: dict[int, PlanRollup] = {}
+    for row in rows:
+        weight = row["counted_weight"] or 0
+        result[row["plan_id"]] = PlanRollup(
+            items=row["items"],
+            weight=weight,
+            progress=(row["weighted"] or 0) / weight if weight else None,
+            done=(row["weighted_done"] or 0) / weight if weight else None,
+        )
+    return result

@@ -582,7 +582,7 @@ def plan_add_item(
     """Add an item (a milestone of a remedy plan) as a task with the six "rõ", whose source
     is the plan. The item's lead agency is one of the plan's unit or its sub-units; the
     actor is the plan's issuer or may plan for its unit, and may assign to the agency."""
-    locked = Plan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    locked = Plan.objects.select_for_update(of=("self",)).select_related("unit").get(pk=plan.pk)
     if not (actor.pk == locked.owner_id or may_plan(official=actor, unit=locked.unit)):
         raise PermissionDenied(
             "plan.forbidden", _("Items are added by the plan's issuer or the unit's leaders.")
