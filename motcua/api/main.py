@@ -13,10 +13,12 @@ from motcua.api.parser import StrictJSONParser
 from motcua.api.routers import (
     calendar,
     catalogue_files,
+    commitments,
     dossier_import,
     dossiers,
     files,
     org,
+    plans,
     procedures,
     public,
     reports,
@@ -64,4 +66,6 @@ api.add_router("", dossiers.router)
 api.add_router("", files.router)
 api.add_router("", reports.router)
 api.add_router("", tasks.router)
+api.add_router("", commitments.router)
+api.add_router("", plans.router)
 api.add_router("", public.router)  # no token: rate-limited instead
