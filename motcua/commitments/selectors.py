@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.commitments import measures
-from motcua.commitments.models import Commitment, CommitmentState, Target, TargetKind
+from motcua.commitments.models import Commitment, CommitmentState, Target, TargetKind, Verdict
 from motcua.core.errors import NotFound
 from motcua.org import selectors as org_selectors
 from motcua.org.models import UNIT_WIDE_ROLES, Official
@@ -53,7 +53,19 @@ def score_total(targets: Sequence[Target]) -> Decimal | None:
     if not weight:
         return None
     earned = sum((t.score for t in scored if t.score is not None), Decimal(0))
-    return (earned * 100 / weight).quantize(CENT, rounding=ROUND_HALF_UP)
+    # rounded down, so that the total shown reaches the pass mark exactly when the exact
+    # total does (79.995 shows as 79.99, not as a passing 80.00)
+    return (earned * 100 / weight).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def meets_pass_mark(targets: Sequence[Target], pass_mark: Decimal) -> bool | None:
+    """Whether the exact total (not the one rounded for display) reaches the pass mark."""
+    scored = [t for t in targets if t.score is not None]
+    weight = sum(t.weight for t in scored)
+    if not weight:
+        return None
+    earned = sum((t.score for t in scored if t.score is not None), Decimal(0))
+    return earned * 100 >= pass_mark * weight
 
 
 @dataclass(frozen=True)
@@ -117,9 +129,10 @@ def commitment_standing(*, commitment: Commitment, now: datetime | None = None) 
                 )
             )
     total = score_total(scored)
+    meets = meets_pass_mark(scored, commitment.pass_mark)
     if commitment.state == CommitmentState.EVALUATED:
         total = commitment.total
-    meets = None if total is None else total >= commitment.pass_mark
+        meets = commitment.verdict == Verdict.MEETS
     measured_at = at
     if not live:
         measured_at = commitment.evaluation_started_at or at

@@ -24,7 +24,7 @@ from motcua.commitments.models import (
     TargetKind,
     Verdict,
 )
-from motcua.commitments.selectors import score_total
+from motcua.commitments.selectors import meets_pass_mark, score_total
 from motcua.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Agency, Official, Role
@@ -468,7 +468,8 @@ def _conclude(
             "commitment.nothing_scored",
             _("No target could be scored: the year recorded nothing to measure."),
         )
-    meets = total >= c.pass_mark
+    # judged on the exact total: a rounded 80.00 from 79.995 does not meet a pass mark of 80
+    meets = meets_pass_mark(targets, c.pass_mark) is True
     c.total = total
     c.verdict = Verdict.MEETS if meets else Verdict.DOES_NOT_MEET
     c.flagged = not meets

@@ -626,3 +626,21 @@ def test_every_change_is_an_event_numbered_from_one(tw: TaskWorld) -> None:
         "measured": [{"seq": 1, "value": "0.00", "numerator": 0, "denominator": None, "met": True}]
     }
     assert (c.total, c.verdict, c.flagged) == (Decimal("90.00"), "meets", False)
+
+
+def test_a_total_just_under_the_pass_mark_neither_shows_nor_counts_as_reaching_it(
+    tw: TaskWorld,
+) -> None:
+    """159.99 of 200 points is 79.995 %: rounding half up would show a passing 80.00."""
+    targets = [
+        TargetData("Không có phản ánh", "measured", "misconduct_substantiated", "at_most", 0, 100),
+        TargetData("Đổi mới", "assessed", weight=100),
+    ]
+    c = make(tw, targets=targets)
+    for who in (tw.tnmt_head, tw.w.dl_chutich):
+        c = act(c, who, "sign", at=vn(2027, 1, 6, 9))
+    c = under_evaluation(tw, c)
+    c = act(c, tw.w.dl_chutich, "assess", target=2, score="59.99")
+    c = act(c, tw.w.dl_chutich, "conclude")
+    c.refresh_from_db()
+    assert (c.total, c.verdict, c.flagged) == (Decimal("79.99"), "does_not_meet", True)

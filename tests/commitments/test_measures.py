@@ -470,7 +470,7 @@ def test_start_of_evaluation_freezes_the_measured_targets(scenario: Scenario) ->
     standing = selectors.commitment_standing(commitment=c, now=vn(2028, 1, 20))
     assert standing.live is False
     assert standing.measured_at == FREEZE
-    assert standing.total == Decimal("77.78")  # 70 of the 90 points scored so far
+    assert standing.total == Decimal("77.77")  # 70 of the 90 points scored so far
     event = c.events.get(action="start_evaluation")
     assert event.data == {
         "measured": [
@@ -517,7 +517,7 @@ def test_later_changes_move_the_live_measure_but_not_the_frozen_values(
     assert [(r.value, r.numerator, r.denominator, r.met, r.score) for r in standing.targets] == [
         (r.value, r.numerator, r.denominator, r.met, r.score) for r in standing_before.targets
     ]
-    assert standing.total == standing_before.total == Decimal("77.78")
+    assert standing.total == standing_before.total == Decimal("77.77")
 
     # and the evaluation ends on the frozen figures
     c = services.commitment_act(
