@@ -23,7 +23,12 @@ def targets() -> list[TargetData]:
         TargetData("Hồ sơ đúng hạn", "measured", "dossier_on_time_rate", "at_least", "98", 40),
         TargetData("Nhiệm vụ đúng hạn", "measured", "task_on_time_rate", "at_least", "95", 30),
         TargetData(
-            "Không có phản ánh đúng sự thật", "measured", "misconduct_substantiated", "at_most", 0, 10
+            "Không có phản ánh đúng sự thật",
+            "measured",
+            "misconduct_substantiated",
+            "at_most",
+            0,
+            10,
         ),
         TargetData("Tinh thần đổi mới, sáng tạo", "assessed", weight=20),
     ]
