@@ -11,6 +11,7 @@ from typing import Any
 
 import holidays
 import pytest
+from django.utils import translation
 
 from motcua.core.errors import PermissionDenied, ValidationFailed
 from motcua.org.models import Role
@@ -316,7 +317,7 @@ def test_times_the_working_calendar_cannot_answer_are_refused(tw, changes):
 
 @pytest.mark.parametrize("kind", ["programme", "remedy_plan", "broadcast"])
 def test_a_task_cannot_claim_a_plan_or_a_broadcast_it_is_not_part_of(tw, kind):
-    with pytest.raises(ValidationFailed) as caught:
+    with translation.override("en"), pytest.raises(ValidationFailed) as caught:
         make(tw, source_kind=kind, source="plan:1")
     assert caught.value.fields == {
         "source_kind": ["A programme's or a plan's tasks are added on the plan."]
