@@ -647,3 +647,72 @@ def commitment_targets(request: HttpRequest, commitment_id: str) -> HttpResponse
         else commitment.revision,
     }
     return render(request, "commitments/targets.html", context, status=status)
+
+
+# -- the standing of every head ----------------------------------------------------------
+
+
+@dataclass
+class StandingRow:
+    commitment: Commitment
+    standing: selectors.Standing
+    targets: list[TargetRow]
+    total_text: str
+
+
+def standing_rows(*, official: Official, year: int) -> list[StandingRow]:
+    """Every visible commitment of ``year`` with its standing, as its page shows it (the
+    same selector as the page, the export and ``GET /api/v1/commitments/standing``)."""
+    rows = []
+    now = timezone.now()
+    for c in (
+        selectors.commitments_visible(official=official)
+        .filter(year=year)
+        .prefetch_related("targets")
+        .order_by("agency__unit__path", "agency__code", "pk")
+    ):
+        standing = selectors.commitment_standing(commitment=c, now=now)
+        rows.append(StandingRow(c, standing, target_rows(standing), two_decimals(standing.total)))
+    return rows
+
+
+@login_required
+@require_GET
+def commitment_standing(request: HttpRequest) -> HttpResponse:
+    """The chairman's view of the year: each head's targets and total against the pass
+    mark, live during the year and frozen once evaluated; ``?format=xlsx`` exports it."""
+    official = _official(request)
+    year = timezone.localdate().year
+    errors: list[str] = []
+    raw = str(request.GET.get("year") or "").strip()
+    if raw:
+        if is_digits(raw) and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+            year = int(raw)
+        else:
+            errors.append(
+                _("The year is one from %(first)d to %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+    rows = standing_rows(official=official, year=year)
+    if request.GET.get("format") == "xlsx" and not errors:
+        from motcua.commitments.spreadsheet import standing_workbook
+
+        response = HttpResponse(standing_workbook(year, rows), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="commitments-{year}.xlsx"'
+        return response
+    years = set(
+        selectors.commitments_visible(official=official)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    context = {
+        "year": year,
+        "years": sorted(years | {timezone.localdate().year, year}, reverse=True),
+        "errors": errors,
+        "rows": rows,
+    }
+    return render(request, "commitments/standing.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -226,6 +226,23 @@ def commitments_list(
     return paginate(rows, keys=["pk"], cursor=cursor, limit=limit, serialize=_list_item)
 
 
+@router.get("/commitments/standing", summary="The standing of every head for a year")
+def commitments_standing(
+    request: HttpRequest,
+    year: int = Query(..., ge=1990, le=2199),
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Each visible commitment of ``year`` as ``GET /commitments/{id}`` gives it: live
+    standings are measured now (a few queries per measured target), frozen ones read."""
+    rows = (
+        selectors.commitments_visible(official=actor(request))
+        .filter(year=year)
+        .prefetch_related("targets")
+    )
+    return paginate(rows, keys=["pk"], cursor=cursor, limit=limit, serialize=commitment_out)
+
+
 @router.get("/commitments/metrics", summary="What the system measures for a target")
 def metrics_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
