@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 
 from django.db.models import F, Q, QuerySet
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from motcua.commitments.models import Comparison, Metric
 from motcua.inspections.models import MisconductReport, ReportStatus
-from motcua.org.models import Agency, AgencyKind
+from motcua.org.models import Agency, AgencyKind, RoleGrant
 from motcua.procedures.models import Procedure, ProcedureVersion
 from motcua.procedures.selectors import in_force_on, published_in
 from motcua.reports.selectors import DossierStatistics, dossier_statistics
@@ -59,12 +59,18 @@ class Measure:
 
     @property
     def value(self) -> Decimal | None:
-        """Percent for rates, rounded to hundredths; the count for counts."""
+        """Percent for rates, rounded down to hundredths; the count for counts."""
+        return self.value_for(Comparison.AT_LEAST)
+
+    def value_for(self, comparison: str) -> Decimal | None:
+        """The value shown against a threshold, rounded towards failing it: down for "at
+        least", up for "at most", so that 97.995 % never shows as a met 98.00 %."""
         exact = self.exact
         if exact is None:
             return None
+        rounding = ROUND_CEILING if comparison == Comparison.AT_MOST else ROUND_FLOOR
         return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
-            CENT, rounding=ROUND_HALF_UP
+            CENT, rounding=rounding
         )
 
 
@@ -119,8 +125,15 @@ def measure(*, metric: str, agency: Agency, year: int, now: datetime | None = No
     if metric == Metric.TASK_ON_TIME:
         return _tasks_on_time(agencies, period)
     if metric == Metric.MISCONDUCT:
+        # about the agencies, or about an official who held a role in one of them during
+        # the year (a report may name the agency that received the dossier instead)
+        officials = (
+            RoleGrant.objects.filter(agency__in=agencies, valid_from__lte=period.last)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.first))
+            .values("official_id")
+        )
         count = MisconductReport.objects.filter(
-            agency__in=agencies,
+            Q(agency__in=agencies) | Q(official__in=officials),
             status=ReportStatus.CLOSED,
             substantiated=True,
             closed_at__gte=period.start,

@@ -118,7 +118,14 @@ def commitment_standing(*, commitment: Commitment, now: datetime | None = None) 
             probe = Target(weight=target.weight, score=score)
             scored.append(probe)
             rows.append(
-                TargetStanding(target, found.value, found.numerator, found.denominator, met, score)
+                TargetStanding(
+                    target,
+                    found.value_for(target.comparison),
+                    found.numerator,
+                    found.denominator,
+                    met,
+                    score,
+                )
             )
         else:
             met = None if target.score is None else target.score == target.weight
@@ -145,3 +152,14 @@ def _met_assessed(target: Target) -> bool | None:
     if target.score is None:
         return None
     return target.score * 2 >= target.weight
+
+
+def list_total(commitment: Commitment) -> tuple[str, Decimal | None]:
+    """The total a list shows without measuring (prefetch the targets): ("final", the
+    evaluation's), ("frozen", the targets scored so far) under evaluation, or ("live", None)
+    before it, as measuring live is left to the commitment's own page."""
+    if commitment.state == CommitmentState.EVALUATED:
+        return "final", commitment.total
+    if commitment.state == CommitmentState.UNDER_EVALUATION:
+        return "frozen", score_total(list(commitment.targets.all()))
+    return "live", None

@@ -95,6 +95,8 @@ def _check_target(data: TargetData, problems: list[str]) -> Target:
             problems.append(_("Choose what the system measures."))
         if data.comparison not in Comparison.values:
             problems.append(_("Choose at least or at most."))
+        elif data.metric == Metric.MISCONDUCT and data.comparison != Comparison.AT_MOST:
+            problems.append(_("Misconduct reports are a ceiling: choose at most."))
         top = Decimal(100) if data.metric in RATES else Decimal(1_000_000)
         if threshold is None or not Decimal(0) <= threshold <= top:
             problems.append(_("The threshold is a number from 0 to %(top)s.") % {"top": f"{top:,}"})
@@ -381,8 +383,9 @@ def _start_evaluation(
         assert target.threshold is not None  # noqa: S101 - a constraint guarantees it
         found = measures.measure(metric=target.metric, agency=c.agency, year=c.year, now=at)
         met = measures.meets(found, target.comparison, target.threshold)
+        shown = found.value_for(target.comparison)
         target.value, target.numerator, target.denominator = (
-            found.value,
+            shown,
             found.numerator,
             found.denominator,
         )
@@ -392,7 +395,7 @@ def _start_evaluation(
         frozen.append(
             {
                 "seq": target.seq,
-                "value": None if found.value is None else str(found.value),
+                "value": None if shown is None else str(shown),
                 "numerator": found.numerator,
                 "denominator": found.denominator,
                 "met": met,

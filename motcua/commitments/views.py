@@ -424,13 +424,8 @@ class ListRow:
 
 
 def _list_row(c: Commitment) -> ListRow:
-    if c.state == CommitmentState.EVALUATED:
-        total = c.total
-        kind = "final"
-    elif c.state == CommitmentState.UNDER_EVALUATION:
-        total = selectors.score_total(list(c.targets.all()))
-        kind = "frozen"
-    else:
+    kind, total = selectors.list_total(c)
+    if kind == "live":
         return ListRow(c, "live", None, "", None)
     meets = None if total is None else total >= c.pass_mark
     return ListRow(c, kind, total, two_decimals(total), meets)

@@ -182,8 +182,9 @@ def misconduct_report_create(
     )
 
 
-# who closes a report with a finding: an inspector or the chairman over the agency's unit
-CLOSING_ROLES = frozenset({Role.INSPECTOR, Role.CHAIRMAN})
+# who closes a report with a finding: an inspector over the agency's unit (not the
+# chairman: a substantiated report counts against the heads' commitments, his own included)
+CLOSING_ROLES = frozenset({Role.INSPECTOR})
 
 
 @transaction.atomic
@@ -207,7 +208,16 @@ def misconduct_report_close(
         official=actor, unit=locked.agency.unit, roles=CLOSING_ROLES
     ):
         raise PermissionDenied(
-            "misconduct.forbidden", _("Reports are closed by an inspector or the chairman.")
+            "misconduct.forbidden", _("Reports are closed by an inspector over the agency.")
+        )
+    day = timezone.localtime(at or timezone.now()).date()
+    if locked.official_id == actor.pk or any(
+        g.agency_id == locked.agency_id
+        for g in org_selectors.role_grants_current(official=actor, at=day)
+    ):
+        raise PermissionDenied(
+            "misconduct.conflict",
+            _("An inspector does not judge a report about himself or his own agency."),
         )
     if locked.status == ReportStatus.CLOSED:
         raise Conflict("misconduct.closed", _("The report is closed already."))

@@ -234,6 +234,8 @@ class ItemLine:
     row: Row
     weight: int
     progress: int
+    # the viewer may see the task itself (else: its title, agency, due time and progress)
+    visible: bool = True
 
 
 def _render_plan(
@@ -246,10 +248,15 @@ def _render_plan(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.now()
-    progress = selectors.plan_progress(plan=plan, now=now)
+    progress = selectors.plan_progress(plan=plan, now=now, official=official)
     engines = Engines()
     items = [
-        ItemLine(row=_row(r.task, now, engines), weight=r.item.weight, progress=r.progress)
+        ItemLine(
+            row=_row(r.task, now, engines),
+            weight=r.item.weight,
+            progress=r.progress,
+            visible=r.visible,
+        )
         for r in progress.rows
     ]
     may_add = may_add_items(official, plan)

@@ -129,6 +129,9 @@ class PlanRow:
     timeliness: Timeliness | None
     # the share of the item that counts as done: the task's percentage, 100 once approved
     progress: int
+    # whether the viewer may see the task itself (its page, its description, its people);
+    # a plan's items all count in its progress, whoever looks
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -143,15 +146,25 @@ class PlanProgress:
     by_timeliness: dict[str, int]
 
 
-def plan_progress(*, plan: Plan, now: datetime | None = None) -> PlanProgress:
+def plan_progress(
+    *, plan: Plan, now: datetime | None = None, official: Official | None = None
+) -> PlanProgress:
     """The plan's items with their tasks, and the weighted roll-up: one query, and one per
-    unit whose calendar judges the tasks."""
+    unit whose calendar judges the tasks. With ``official``, each row says whether they may
+    see its task (one more query)."""
     at = now or timezone.now()
     items = list(
         PlanItem.objects.filter(plan=plan)
         .select_related("task__assignee", "task__lead_agency__unit")
         .order_by("task__due_at", "pk")
     )
+    shown: set[int] | None = None
+    if official is not None:
+        shown = set(
+            tasks_visible(official=official)
+            .filter(pk__in=[i.task_id for i in items])
+            .values_list("pk", flat=True)
+        )
     engines: dict[int, WorkingTime] = {}
     rows: list[PlanRow] = []
     counts: dict[str, int] = {}
@@ -163,7 +176,15 @@ def plan_progress(*, plan: Plan, now: datetime | None = None) -> PlanProgress:
             engines[unit_id] = engine_of(task)
         timeliness = task_timeliness(task, now=at, engine=engines[unit_id])
         progress = 100 if task.status == TaskStatus.APPROVED else task.percent
-        rows.append(PlanRow(item=item, task=task, timeliness=timeliness, progress=progress))
+        rows.append(
+            PlanRow(
+                item=item,
+                task=task,
+                timeliness=timeliness,
+                progress=progress,
+                visible=shown is None or task.pk in shown,
+            )
+        )
         if task.status == TaskStatus.CANCELLED:
             continue
         weight += item.weight

@@ -378,8 +378,15 @@ def _return(task: Task, actor: Official, payload: dict[str, Any], at: datetime) 
         raise _invalid(task, "return")
     _need(_judge(task, actor), _("Only the approver or the assigner returns the result."))
     note = _text(payload, "note", required=True)
+    # the submission set 100 %: a result sent back is not done, so the task is back at the
+    # progress last reported before it (a plan's roll-up must not count it as done)
+    last = (
+        TaskEvent.objects.filter(task=task, action="progress").order_by("-seq").only("data").first()
+    )
+    reported = last.data.get("percent") if last is not None else None
+    task.percent = reported if isinstance(reported, int) and 0 <= reported < 100 else 0
     task.status, task.submitted_at = TaskStatus.RETURNED, None
-    return {"note": note}
+    return {"note": note, "percent": task.percent}
 
 
 def _extend(task: Task, actor: Official, payload: dict[str, Any], at: datetime) -> dict[str, Any]:

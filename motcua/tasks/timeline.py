@@ -197,12 +197,14 @@ def deadline_timeline(
     )
     # an open task past its due time stays on the timeline until it is done: its bar runs
     # on to now, however long ago it fell due
-    overdue = Q(status__in=OPEN_STATUSES, due_at__lt=min(now, last), start__lt=last)
-    tasks = selectors.tasks_visible(official=official).filter(
-        Q(start__lt=last, due_at__gte=first)
-        & (Q(status__in=OPEN_STATUSES) | (Q(status=TaskStatus.APPROVED) & in_window))
-        | overdue
+    # (in a window that holds now or lies before it: a future window shows what falls due
+    # in it)
+    shown = Q(start__lt=last, due_at__gte=first) & (
+        Q(status__in=OPEN_STATUSES) | (Q(status=TaskStatus.APPROVED) & in_window)
     )
+    if first <= now:
+        shown |= Q(status__in=OPEN_STATUSES, due_at__lt=min(now, last), start__lt=last)
+    tasks = selectors.tasks_visible(official=official).filter(shown)
     if agency is not None:
         tasks = tasks.filter(lead_agency=agency)
     if assignee is not None:

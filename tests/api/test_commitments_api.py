@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from motcua.commitments import services
 from motcua.commitments.models import Commitment, CommitmentEvent, Target
+from motcua.commitments.services import TargetData
 from motcua.org.models import Official, Role
 from tests.api.test_no_500 import OPERATIONS, Fuzzer, fuzz
-from tests.commitments.world import make
+from tests.commitments.world import YEAR, make
 from tests.conftest import PASSWORD
 from tests.dossiers.world import vn
 from tests.tasks.world import TaskWorld, build, official
@@ -319,6 +320,7 @@ def test_the_list_shows_each_visible_commitment(tw: TaskWorld, api: Api) -> None
                 "chairman": "dl.chutich",
                 "state": "evaluated",
                 "total": 83.33,
+                "total_kind": "final",
                 "verdict": "meets",
                 "flagged": False,
             },
@@ -330,6 +332,7 @@ def test_the_list_shows_each_visible_commitment(tw: TaskWorld, api: Api) -> None
                 "chairman": "dl.chutich",
                 "state": "draft",
                 "total": None,
+                "total_kind": "live",
                 "verdict": None,
                 "flagged": False,
             },
@@ -397,7 +400,7 @@ def test_the_list_query_count_does_not_grow(tw: TaskWorld, api: Api) -> None:
         make(tw, year=year)
     evaluated_last_year(tw)
     assert queries() == one
-    assert one <= 3, one  # the token, the caller's role grants, the page
+    assert one <= 4, one  # the token, the caller's role grants, the page, its targets
 
 
 # -- GET /commitments/metrics --------------------------------------------------------------------
@@ -763,3 +766,34 @@ def test_malformed_input_on_a_real_commitment_is_4xx(tw: TaskWorld, op_id: str, 
     fuzz(fuzzer)
     assert fuzzer.sent > 0
     assert not fuzzer.failures, "\n".join(str(f) for f in fuzzer.failures[:10])
+
+
+def test_the_list_gives_the_total_scored_so_far_under_evaluation_as_the_page(
+    tw: TaskWorld, api: Api
+) -> None:
+    targets = [
+        TargetData("Không có phản ánh", "measured", "misconduct_substantiated", "at_most", 0, 60),
+        TargetData("Đổi mới", "assessed", weight=40),
+    ]
+    c = make(tw, targets=targets)
+    for who in (tw.tnmt_head, tw.w.dl_chutich):
+        services.commitment_act(
+            commitment=c, actor=who, action="sign", payload={}, at=vn(YEAR, 1, 6, 9)
+        )
+    services.commitment_act(
+        commitment=c,
+        actor=tw.w.dl_chutich,
+        action="start_evaluation",
+        payload={},
+        at=vn(YEAR + 1, 1, 5, 9),
+    )
+    [item] = ok(api("get", f"/commitments?year={YEAR}", tw.w.dl_chutich, {}))["items"]
+    assert (item["state"], item["total"], item["total_kind"]) == (
+        "under_evaluation",
+        100.0,
+        "frozen",
+    )
+    page = Client()
+    page.force_login(tw.w.dl_chutich)
+    html = page.get(f"/commitments/?year={YEAR}").content.decode()
+    assert f'data-commitment="{c.pk}" data-state="under_evaluation" data-total="100.00"' in html

@@ -35,6 +35,7 @@ from django.utils import timezone
 from motcua.commitments import measures, selectors, services
 from motcua.commitments.models import Commitment, CommitmentState
 from motcua.commitments.services import TargetData
+from motcua.core.errors import ValidationFailed
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier, DossierStatus, DossierStep
 from motcua.inspections import services as inspections
@@ -65,6 +66,8 @@ class Scenario:
     tw: TaskWorld
     tinh_chutich: Official
     tk_chutich: Official
+    dl_inspector: Official
+    tk_inspector: Official
     dossiers: list[Dossier] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     reports: list[MisconductReport] = field(default_factory=list)
@@ -205,7 +208,7 @@ def _report(s: Scenario, agency: str, at: datetime) -> MisconductReport:
 def _close(
     s: Scenario, report: MisconductReport, substantiated: bool, at: datetime
 ) -> MisconductReport:
-    closer = s.tk_chutich if report.agency.code.startswith("TK.") else s.dw.w.dl_chutich
+    closer = s.tk_inspector if report.agency.code.startswith("TK.") else s.dl_inspector
     return inspections.misconduct_report_close(
         actor=closer,
         report=report,
@@ -268,6 +271,8 @@ def scenario(world: World) -> Scenario:
         tw=TaskWorld(w=world, tnmt_head=dw.tnmt_head),
         tinh_chutich=official("tinh.chutich", [(world.ubnd_tinh, Role.CHAIRMAN)]),
         tk_chutich=official("tk.chutich", [(world.tk_ubnd, Role.CHAIRMAN)]),
+        dl_inspector=official("dl.thanhtra", [(world.dl_ubnd, Role.INSPECTOR)]),
+        tk_inspector=official("tk.thanhtra", [(world.tk_ubnd, Role.INSPECTOR)]),
     )
     _dossiers(s)
     _tasks(s)
@@ -598,3 +603,70 @@ def test_a_division_answers_for_the_dossiers_it_handled(scenario: Scenario) -> N
     for metric in ("dossier_on_time_rate", "dossier_online_rate"):
         found = measures.measure(metric=metric, agency=w.dl_tnmt, year=YEAR, now=FREEZE)
         assert (found.numerator, found.denominator) == want[metric]
+
+
+# -- review fixes --------------------------------------------------------------------------------
+
+
+def test_a_report_naming_one_of_the_agencys_officials_counts_against_it(world: World) -> None:
+    """The reporter chose the one-stop department that received the dossier, but named the
+    land division's official: the division's head answers for it."""
+    inspector = official("dl.thanhtra", [(world.dl_ubnd, Role.INSPECTOR)])
+    r = inspections.misconduct_report_create(
+        report=inspections.MisconductIn(
+            kind="delay", description="Hẹn nhiều lần.", agency_code="DL.MC"
+        ),
+        at=vn(2027, 5, 3, 9),
+    )
+    MisconductReport.objects.filter(pk=r.pk).update(official=world.dl_tnmt_cv)
+    inspections.misconduct_report_close(
+        actor=inspector,
+        report=r,
+        substantiated=True,
+        action_taken="Kiểm điểm",
+        at=vn(2027, 5, 9, 9),
+    )
+    found = measures.measure(
+        metric="misconduct_substantiated", agency=world.dl_tnmt, year=2027, now=vn(2028, 1, 2)
+    )
+    assert (found.numerator, found.value) == (1, Decimal(1))
+    mc = measures.measure(
+        metric="misconduct_substantiated", agency=world.dl_one_stop, year=2027, now=vn(2028, 1, 2)
+    )
+    assert mc.numerator == 1  # and the agency it was filed against
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "comparison", "shown", "met"),
+    [
+        (440, 449, "at_least", Decimal("97.99"), False),  # 97.995…: not a met 98.00
+        (441, 450, "at_least", Decimal("98.00"), True),  # exactly 98
+        (9, 449, "at_most", Decimal("2.01"), False),  # 2.0044…: not a met 2.00
+        (9, 450, "at_most", Decimal("2.00"), True),
+    ],
+)
+def test_a_rate_is_shown_rounded_towards_failing_its_threshold(
+    numerator: int, denominator: int, comparison: str, shown: Decimal, met: bool
+) -> None:
+    found = measures.Measure(numerator, denominator, is_rate=True)
+    threshold = Decimal(98) if comparison == "at_least" else Decimal(2)
+    assert found.value_for(comparison) == shown
+    assert measures.meets(found, comparison, threshold) is met
+    assert (shown >= threshold if comparison == "at_least" else shown <= threshold) is met
+
+
+def test_a_misconduct_target_is_a_ceiling(world: World) -> None:
+    head = official("dl.tnmt", [(world.dl_tnmt, Role.UNIT_HEAD)])
+    with pytest.raises(ValidationFailed) as caught:
+        services.commitment_create(
+            actor=world.dl_chutich,
+            year=2027,
+            agency=world.dl_tnmt,
+            head=head,
+            targets=[
+                TargetData("Phản ánh", "measured", "misconduct_substantiated", "at_least", 0, 10)
+            ],
+            at=vn(2027, 1, 5, 9),
+        )
+    assert list(caught.value.fields) == ["targets.1"]
+    assert not Commitment.objects.exists()

@@ -87,6 +87,8 @@ def test_life_with_return_and_events(tw: TaskWorld, task: Task, api: Callable[..
     )
     back = act(task, chair, "return", at=vn(2027, 3, 3, 15), note="Bổ sung căn cứ")
     assert (back.status, back.submitted_at, back.finished_at) == ("returned", None, None)
+    # not done: back at the progress last reported before the submission, not 100 %
+    assert back.percent == 60
     act(task, cv, "progress", at=vn(2027, 3, 4, 8), percent=90)
     submitted(tw, task, vn(2027, 3, 5, 10))
     done = act(task, head, "approve", at=vn(2027, 3, 9, 8), note="Đạt")
@@ -111,7 +113,7 @@ def test_life_with_return_and_events(tw: TaskWorld, task: Task, api: Callable[..
         (s, a, f or None, t, u) for s, a, f, t, u in events(task)
     ]
     assert got[1]["data"] == {"percent": 40, "note": "Đã dự thảo"}
-    assert got[4]["data"] == {"note": "Bổ sung căn cứ"}
+    assert got[4]["data"] == {"note": "Bổ sung căn cứ", "percent": 60}
     assert got[4]["at"] == "2027-03-03T15:00:00+07:00"
     assert got[7]["data"] == {"note": "Đạt", "done_at": "2027-03-05T10:00:00+07:00"}
     detail = api("get", f"/tasks/{task.pk}", chair).json()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -414,3 +415,55 @@ def test_tasks_of_source_finds_exactly_the_plans_tasks(tw: TaskWorld) -> None:
         )
     } == {other.pk}
     assert set(PlanItem.objects.filter(plan=programme).values_list("task_id", flat=True)) == mine
+
+
+def test_a_result_sent_back_no_longer_counts_as_done_in_the_plan(tw: TaskWorld) -> None:
+    plan = plan_of(tw)
+    task = item_of(tw, plan, 2).task
+    act(task, tw.w.dl_tnmt_cv, "progress", vn(2027, 3, 2, 9), percent=30)
+    act(task, tw.w.dl_tnmt_cv, "submit", vn(2027, 3, 3, 9), deliverable="Dự thảo")
+    assert selectors.plan_progress(plan=plan).progress == 100
+    act(task, tw.w.dl_chutich, "return", vn(2027, 3, 3, 15), note="Làm lại")
+    progress = selectors.plan_progress(plan=plan)
+    assert (progress.progress, progress.done) == (30, 0)
+    assert selectors.plans_rollup(plans=[plan])[plan.pk].progress == 30
+
+
+def test_a_plan_shows_its_items_but_only_the_tasks_the_viewer_may_see(
+    tw: TaskWorld, api: Any
+) -> None:
+    """The land division's head sees the district's plan and his division's task, but of the
+    commune's task only its title, agency, due time and progress."""
+    plan = plan_of(tw, actor=tw.w.dl_chutich)
+    head = official("ds.head", [(tw.w.dl_commune_ubnd, Role.UNIT_HEAD)])
+    commune = item_of(
+        tw,
+        plan,
+        1,
+        actor=tw.w.dl_chutich,
+        lead_agency=tw.w.dl_commune_ubnd,
+        assignee=head,
+        description="Nội dung riêng của xã",
+    ).task
+    own = item_of(tw, plan, 1, actor=tw.w.dl_chutich).task
+    viewer = tw.tnmt_head
+    rows = {r.task.pk: r.visible for r in selectors.plan_progress(plan=plan, official=viewer).rows}
+    assert rows == {commune.pk: False, own.pk: True}
+    answer = api("get", f"/plans/{plan.pk}", viewer).json()
+    shown = {i["task"]["id"]: i["task"] for i in answer["items"]}
+    assert set(shown[commune.pk]) == {
+        "id",
+        "title",
+        "lead_agency",
+        "due_at",
+        "status",
+        "timeliness",
+        "percent",
+    }
+    assert "Nội dung riêng của xã" not in str(answer)
+    assert "description" in shown[own.pk]
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(f"/tasks/plans/{plan.pk}/").content.decode()
+    assert f'href="/tasks/{commune.pk}/"' not in page
+    assert f'href="/tasks/{own.pk}/"' in page

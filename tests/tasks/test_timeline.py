@@ -419,3 +419,17 @@ def test_my_tasks_links_to_the_timeline_for_everyone(tw: TaskWorld) -> None:
     for who in (tw.w.dl_tnmt_cv, tw.tnmt_head):
         page = html(login(who).get("/tasks/"))
         assert '<a href="/tasks/timeline/" data-timeline>' in page, who
+
+
+def test_a_future_window_shows_what_falls_due_in_it_not_what_is_overdue_now(
+    tw: TaskWorld,
+) -> None:
+    overdue = spanning(tw, vn(2027, 2, 15, 8), vn(2027, 2, 26, 17), title="Quá hạn")
+    later = spanning(tw, vn(2027, 3, 9, 8), vn(2027, 3, 11, 17), title="Sau này")
+
+    rows = deadline_timeline(
+        official=tw.w.dl_tnmt_cv, start=date(2027, 3, 8), weeks=1, now=NOW
+    ).rows
+
+    assert [r.task.pk for r in rows] == [later.pk]
+    assert overdue.status == "assigned"

@@ -155,6 +155,7 @@ def _shown(official: Official, pk: int) -> dict[str, Any]:
 
 
 def _list_item(c: Commitment) -> dict[str, Any]:
+    kind, total = selectors.list_total(c)
     return {
         "id": c.pk,
         "year": c.year,
@@ -162,7 +163,10 @@ def _list_item(c: Commitment) -> dict[str, Any]:
         "head": c.head.username,
         "chairman": c.chairman.username,
         "state": c.state,
-        "total": _number(c.total),
+        # the evaluation's total, the targets scored so far under evaluation (as the list
+        # page), or null before: GET /commitments/{id} measures the live standing
+        "total": _number(total),
+        "total_kind": kind,
         "verdict": c.verdict or None,
         "flagged": c.flagged,
     }
@@ -210,7 +214,7 @@ def commitments_list(
     cursor: str | None = None,
     limit: int | None = None,
 ) -> dict[str, Any]:
-    rows = selectors.commitments_visible(official=actor(request))
+    rows = selectors.commitments_visible(official=actor(request)).prefetch_related("targets")
     if year is not None:
         rows = rows.filter(year=year)
     if agency:

@@ -59,10 +59,26 @@ def _visible(official: Any, plan_id: int) -> Plan:
     return selectors.plan_visible_or_404(official=official, pk=plan_id)
 
 
-def _detail(plan: Plan) -> dict[str, Any]:
+def _summary(row: selectors.PlanRow) -> dict[str, Any]:
+    """An item's task for a viewer who may see the plan but not the task: what the plan
+    itself states, nothing of the task's people, description or history."""
+    task = row.task
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "lead_agency": task.lead_agency.code,
+        "due_at": timezone.localtime(task.due_at).isoformat(),
+        "status": task.status,
+        "timeliness": row.timeliness.value if row.timeliness else None,
+        "percent": task.percent,
+    }
+
+
+def _detail(plan: Plan, official: Any) -> dict[str, Any]:
     """The plan, its roll-up and its items, from ``selectors.plan_progress`` (the figures of
-    the plan's page), with the queries bounded by the units, not the items."""
-    progress = selectors.plan_progress(plan=plan)
+    the plan's page), with the queries bounded by the units, not the items. A task the
+    caller may not see is summed up (``_summary``)."""
+    progress = selectors.plan_progress(plan=plan, official=official)
     tasks = [row.task for row in progress.rows]
     prefetch_related_objects(
         tasks, "assigner", "approver", "coordinating_officials", "coordinating_agencies"
@@ -86,7 +102,7 @@ def _detail(plan: Plan) -> dict[str, Any]:
                 "id": row.item.pk,
                 "weight": row.item.weight,
                 "progress": row.progress,
-                "task": task_out(row.task, engine=engine(row)),
+                "task": task_out(row.task, engine=engine(row)) if row.visible else _summary(row),
             }
             for row in progress.rows
         ],
@@ -114,7 +130,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status[dict[str, Any]]
     except ValidationFailed as exc:
         # an unknown unit is named as such, with every other problem of the plan
         raise ValidationFailed(exc.code, exc.message, fields={**exc.fields, **unknown}) from None
-    return Status(201, _detail(plan))
+    return Status(201, _detail(plan, official))
 
 
 @router.get("/plans", summary="Plans you may see")
@@ -145,7 +161,8 @@ def plans_list(
 
 @router.get("/plans/{plan_id}", summary="A plan, its progress and its items")
 def plan_detail(request: HttpRequest, plan_id: int) -> dict[str, Any]:
-    return _detail(_visible(actor(request), plan_id))
+    official = actor(request)
+    return _detail(_visible(official, plan_id), official)
 
 
 @router.post(
@@ -161,5 +178,5 @@ def plan_add_item(
     item = services.plan_add_item(
         actor=official, plan=plan, data=_data(payload, payload.assignee), weight=payload.weight
     )
-    shown = _detail(plan)
+    shown = _detail(plan, official)
     return Status(201, next(i for i in shown["items"] if i["id"] == item.pk))
