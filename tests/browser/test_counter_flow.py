@@ -64,6 +64,9 @@ def test_a_dossier_is_received_at_the_counter_with_the_keyboard_alone(
     assert due_shown in page.locator("[data-due]").inner_text()
     printed = page.locator("a[data-print]")
     expect(printed).to_be_focused()
+    # the shortcut's listener is attached by the page's script: on a loaded machine the
+    # element can be focused (autofocus) before the script has run
+    page.wait_for_load_state("load")
     with page.expect_popup() as popup:
         page.keyboard.press("Alt+p")
     assert popup.value.url.endswith(f"/dossiers/{dossier.code}/forms/01.pdf")
