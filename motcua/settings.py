@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "motcua.inspections",
     "motcua.tasks",
     "motcua.commitments",
+    "motcua.legaldocs",
     "motcua.reports",
     "motcua.portal",
     "motcua.shell",

@@ -5,8 +5,10 @@ every field is checked here and a bad one raises ``ValidationFailed`` naming it.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import field as dc_field
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -19,9 +21,23 @@ from motcua.core.errors import Conflict, PermissionDenied, ValidationFailed
 from motcua.core.text import fold
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.dossiers.services import PHONE
-from motcua.inspections.models import MisconductKind, MisconductReport, ReportStatus
+from motcua.inspections.models import (
+    Finding,
+    FindingCategory,
+    Inspection,
+    InspectionState,
+    MisconductEvent,
+    MisconductKind,
+    MisconductReport,
+    Recommendation,
+    RecommendationEvent,
+    RecommendationState,
+    ReportStatus,
+)
 from motcua.org import selectors as org_selectors
-from motcua.org.models import Agency, Official, Role
+from motcua.org.models import AdministrativeUnit, Agency, AgencyKind, Official, Role
+from motcua.tasks import services as task_services
+from motcua.tasks.models import SourceKind, Task, TaskStatus
 
 MAX_DESCRIPTION = 5000
 
@@ -119,7 +135,7 @@ def _resolve(
 
 @transaction.atomic
 def misconduct_report_create(
-    *, report: MisconductIn, at: datetime | None = None
+    *, report: MisconductIn, by: Official | None = None, at: datetime | None = None
 ) -> MisconductReport:
     """Record a misconduct report (status new), about an agency, optionally a dossier and
     an official. With a dossier, the agency is the dossier's (the receiving agency, or the
@@ -169,7 +185,7 @@ def misconduct_report_create(
             agency = agency or run.agency
         agency = agency or dossier.agency
     assert agency is not None  # noqa: S101 - required above when no dossier is given
-    return MisconductReport.objects.create(
+    created = MisconductReport.objects.create(
         kind=kind,
         description=description,
         dossier=dossier,
@@ -179,12 +195,131 @@ def misconduct_report_create(
         reporter_name=reporter_name,
         reporter_contact=contact,
         reported_at=now,
+        code=_new_code(),
+    )
+    _event(created, by, "receive", "", {"agency": agency.code}, now)
+    created.save(update_fields=["revision"])
+    return created
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+
+
+def _new_code() -> str:
+    """PA- and 10 random characters (50 bits): followed without login, so not guessable."""
+    while True:
+        code = "PA-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+        if not MisconductReport.objects.filter(code=code).exists():
+            return code
+
+
+def _event(
+    report: MisconductReport,
+    actor: Official | None,
+    action: str,
+    before: str,
+    data: dict[str, object],
+    at: datetime,
+) -> None:
+    report.revision += 1
+    MisconductEvent.objects.create(
+        report=report,
+        seq=report.revision,
+        at=at,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=report.status,
+        data=data,
     )
 
 
-# who closes a report with a finding: an inspector over the agency's unit (not the
+# who investigates and closes reports: an inspector over the agency's unit (not the
 # chairman: a substantiated report counts against the heads' commitments, his own included)
-CLOSING_ROLES = frozenset({Role.INSPECTOR})
+INVESTIGATING_ROLES = frozenset({Role.INSPECTOR})
+INVESTIGATION_DAYS = 10
+
+
+def _may_investigate(official: Official, report: MisconductReport, at: datetime) -> str | None:
+    """Why ``official`` may not investigate the report, or None."""
+    if not org_selectors.has_role_over_unit(
+        official=official, unit=report.agency.unit, roles=INVESTIGATING_ROLES
+    ):
+        return "misconduct.forbidden"
+    day = timezone.localtime(at).date()
+    if report.official_id == official.pk or any(
+        g.agency_id == report.agency_id
+        for g in org_selectors.role_grants_current(official=official, at=day)
+    ):
+        return "misconduct.conflict"
+    return None
+
+
+def _refuse(code: str) -> PermissionDenied:
+    if code == "misconduct.conflict":
+        return PermissionDenied(
+            code, _("An inspector does not judge a report about himself or his own agency.")
+        )
+    return PermissionDenied(code, _("Reports are investigated by an inspector over the agency."))
+
+
+def _lock(report: MisconductReport) -> MisconductReport:
+    return (
+        MisconductReport.objects.select_for_update(of=("self",))
+        .select_related("agency__unit")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def misconduct_report_assign(
+    *,
+    actor: Official,
+    report: MisconductReport,
+    investigator: Official | None,
+    working_days: object = INVESTIGATION_DAYS,
+    at: datetime | None = None,
+) -> MisconductReport:
+    """An inspector over the agency gives the report to an investigator (an inspector with
+    no stake in it, himself included) with a deadline in working days by the agency's
+    calendar; a report being investigated may be given to another."""
+    now = at or timezone.now()
+    locked = _lock(report)
+    refused = _may_investigate(actor, locked, now)
+    if refused == "misconduct.forbidden":
+        raise _refuse(refused)
+    if locked.status == ReportStatus.CLOSED:
+        raise Conflict("misconduct.closed", _("The report is closed already."))
+    errors: dict[str, list[str]] = {}
+    if investigator is None:
+        errors["investigator"] = [_("Choose the investigator.")]
+    elif (why := _may_investigate(investigator, locked, now)) is not None:
+        errors["investigator"] = [str(_refuse(why).message)]
+    days = working_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+        errors["working_days"] = [_("Between 1 and 90 working days.")]
+    if errors:
+        raise ValidationFailed("misconduct.invalid", _("The assignment is invalid."), fields=errors)
+    assert investigator is not None  # noqa: S101 - checked above
+    assert isinstance(days, int)  # noqa: S101
+    engine = org_selectors.working_time_for_unit(unit=locked.agency.unit)
+    before = locked.status
+    locked.investigator, locked.assigned_at = investigator, now
+    locked.due_at = engine.due_after_days(engine.effective_start(now), days)
+    locked.status = ReportStatus.HANDLING
+    _event(
+        locked,
+        actor,
+        "assign",
+        before,
+        {
+            "investigator": investigator.username,
+            "due_at": timezone.localtime(locked.due_at).isoformat(),
+        },
+        now,
+    )
+    locked.save(update_fields=["investigator", "assigned_at", "due_at", "status", "revision"])
+    return locked
 
 
 @transaction.atomic
@@ -196,28 +331,17 @@ def misconduct_report_close(
     action_taken: str = "",
     at: datetime | None = None,
 ) -> MisconductReport:
-    """Close a report with its finding: substantiated (with the action taken) or not. A
-    substantiated report counts against the agency in its head's commitment. The report's
-    investigation workflow (assignment, deadline) comes with the inspections issue."""
-    locked = (
-        MisconductReport.objects.select_for_update(of=("self",))
-        .select_related("agency__unit")
-        .get(pk=report.pk)
-    )
-    if not org_selectors.has_role_over_unit(
-        official=actor, unit=locked.agency.unit, roles=CLOSING_ROLES
-    ):
+    """Close a report with its finding: substantiated (with the action taken) or not, by
+    its investigator (an inspector closing a report nobody was given investigates it
+    himself). A substantiated report counts against the agency in its head's commitment."""
+    now = at or timezone.now()
+    locked = _lock(report)
+    refused = _may_investigate(actor, locked, now)
+    if refused is not None:
+        raise _refuse(refused)
+    if locked.investigator_id not in {None, actor.pk}:
         raise PermissionDenied(
-            "misconduct.forbidden", _("Reports are closed by an inspector over the agency.")
-        )
-    day = timezone.localtime(at or timezone.now()).date()
-    if locked.official_id == actor.pk or any(
-        g.agency_id == locked.agency_id
-        for g in org_selectors.role_grants_current(official=actor, at=day)
-    ):
-        raise PermissionDenied(
-            "misconduct.conflict",
-            _("An inspector does not judge a report about himself or his own agency."),
+            "misconduct.not_investigator", _("The investigator closes the report.")
         )
     if locked.status == ReportStatus.CLOSED:
         raise Conflict("misconduct.closed", _("The report is closed already."))
@@ -230,11 +354,396 @@ def misconduct_report_close(
     if errors:
         raise ValidationFailed("misconduct.invalid", _("The finding is incomplete."), fields=errors)
     assert isinstance(substantiated, bool)  # noqa: S101 - checked above
+    before = locked.status
+    if locked.investigator_id is None:  # the inspector investigated it himself
+        locked.investigator, locked.assigned_at = actor, now
     locked.status, locked.substantiated, locked.action_taken = (
         ReportStatus.CLOSED,
         substantiated,
         action,
     )
-    locked.closed_at = at or timezone.now()
-    locked.save(update_fields=["status", "substantiated", "action_taken", "closed_at"])
+    locked.closed_at = now
+    _event(
+        locked,
+        actor,
+        "close",
+        before,
+        {"substantiated": substantiated, "action_taken": action},
+        now,
+    )
+    locked.save(
+        update_fields=[
+            "status",
+            "substantiated",
+            "action_taken",
+            "closed_at",
+            "investigator",
+            "assigned_at",
+            "revision",
+        ]
+    )
+    return locked
+
+
+# -- inspections -----------------------------------------------------------------------------
+
+INSPECTORS = frozenset({Role.INSPECTOR})
+REMEDY_DAYS = 30
+
+
+@dataclass
+class InspectionData:
+    unit: AdministrativeUnit | None = None
+    year: int | None = None
+    title: str = ""
+    scope: str = ""
+    period_from: date | None = None
+    period_to: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    head: Official | None = None
+    members: list[Official] = dc_field(default_factory=list)
+    inspected_units: list[AdministrativeUnit] = dc_field(default_factory=list)
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _dates_problems(data: InspectionData, errors: dict[str, list[str]]) -> None:
+    for a, b in (("period_from", "period_to"), ("starts_on", "ends_on")):
+        first, last = getattr(data, a), getattr(data, b)
+        for name, value in ((a, first), (b, last)):
+            if not _is_day(value) or not date(1990, 1, 1) <= value <= date(2199, 12, 31):
+                errors[name] = [_("A date from 1990 to 2199.")]
+        if a not in errors and b not in errors and last < first:
+            errors[b] = [_("Not before %(day)s.") % {"day": first.isoformat()}]
+
+
+def _inspection_problems(data: InspectionData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, limit in (("title", 300), ("scope", MAX_DESCRIPTION)):
+        value = getattr(data, name)
+        if not isinstance(value, str) or not value.strip():
+            errors[name] = [_("Required.")]
+        elif len(value) > limit or "\x00" in value:
+            errors[name] = [_("At most %(n)d characters.") % {"n": limit}]
+    if data.unit is None:
+        errors["unit"] = [_("Choose the inspecting unit.")]
+    year = data.year
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2199:
+        errors["year"] = [_("A year from 1990 to 2199.")]
+    _dates_problems(data, errors)
+    if data.head is None:
+        errors["head"] = [_("Name the head of the team.")]
+    if not data.inspected_units:
+        errors["inspected_units"] = [_("Choose the units inspected.")]
+    elif data.unit is not None:
+        outside = [u.code for u in data.inspected_units if not u.path.startswith(data.unit.path)]
+        if outside:
+            errors["inspected_units"] = [
+                _("Not under the inspecting unit: %(codes)s.") % {"codes": ", ".join(outside)}
+            ]
+    return errors
+
+
+@transaction.atomic
+def inspection_create(
+    *, actor: Official, data: InspectionData, at: datetime | None = None
+) -> Inspection:
+    """An inspection of the year's plan, by an inspector over the inspecting unit; its
+    head is an inspector too."""
+    errors = _inspection_problems(data)
+    if data.unit is not None and not org_selectors.has_role_over_unit(
+        official=actor, unit=data.unit, roles=INSPECTORS
+    ):
+        raise PermissionDenied(
+            "inspection.forbidden",
+            _("Inspections of %(unit)s are planned by its inspectors.") % {"unit": data.unit},
+        )
+    if (
+        data.head is not None
+        and data.unit is not None
+        and not org_selectors.has_role_over_unit(
+            official=data.head, unit=data.unit, roles=INSPECTORS
+        )
+    ):
+        errors["head"] = [_("The head of the team is an inspector of the inspecting unit.")]
+    if errors:
+        raise ValidationFailed(
+            "inspection.invalid", _("The inspection is incomplete or invalid."), fields=errors
+        )
+    assert data.unit is not None  # noqa: S101 - checked above
+    assert data.head is not None  # noqa: S101
+    assert isinstance(data.year, int)  # noqa: S101
+    assert data.period_from and data.period_to and data.starts_on and data.ends_on  # noqa: PT018,S101
+    inspection = Inspection.objects.create(
+        unit=data.unit,
+        year=data.year,
+        title=data.title.strip(),
+        scope=data.scope.strip(),
+        period_from=data.period_from,
+        period_to=data.period_to,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        head=data.head,
+        created_by=actor,
+    )
+    inspection.members.set({m.pk: m for m in data.members if m.pk != data.head.pk}.values())
+    inspection.inspected_units.set(data.inspected_units)
+    return inspection
+
+
+def in_team(*, official: Official, inspection: Inspection) -> bool:
+    return (
+        official.pk == inspection.head_id
+        or inspection.members.filter(pk=official.pk).exists()
+        or official.is_superuser
+    )
+
+
+def _team_only(official: Official, inspection: Inspection) -> None:
+    if not in_team(official=official, inspection=inspection):
+        raise PermissionDenied(
+            "inspection.forbidden", _("Only the inspection's team records its work.")
+        )
+
+
+def _unit_inspected(
+    inspection: Inspection, unit: AdministrativeUnit | None, errors: dict[str, list[str]]
+) -> None:
+    if unit is None:
+        errors["unit"] = [_("Choose the unit concerned.")]
+    elif not inspection.inspected_units.filter(pk=unit.pk).exists():
+        errors["unit"] = [_("This unit is not inspected by this inspection.")]
+
+
+@transaction.atomic
+def finding_record(
+    *,
+    actor: Official,
+    inspection: Inspection,
+    unit: AdministrativeUnit | None,
+    category: str,
+    description: str,
+    evidence: str,
+    at: datetime | None = None,
+) -> Finding:
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _team_only(actor, locked)
+    if locked.state == InspectionState.REPORTED:
+        raise Conflict("inspection.reported", _("The report is issued: its findings are final."))
+    errors: dict[str, list[str]] = {}
+    if category not in FindingCategory.values:
+        errors["category"] = [", ".join(FindingCategory.values)]
+    text = _check_text(errors, "description", description, limit=MAX_DESCRIPTION, required=True)
+    proof = _check_text(errors, "evidence", evidence, limit=MAX_DESCRIPTION, required=True)
+    _unit_inspected(locked, unit, errors)
+    if errors:
+        raise ValidationFailed("inspection.invalid", _("The finding is incomplete."), fields=errors)
+    assert unit is not None  # noqa: S101 - checked above
+    if locked.state == InspectionState.PLANNED:
+        locked.state = InspectionState.UNDER_WAY
+        locked.save(update_fields=["state"])
+    return Finding.objects.create(
+        inspection=locked,
+        unit=unit,
+        category=category,
+        description=text,
+        evidence=proof,
+        recorded_by=actor,
+        recorded_at=at or timezone.now(),
+    )
+
+
+@dataclass
+class RemedyData:
+    """The remedy task of a recommendation; what is not given takes the defaults: led by
+    the inspected unit's People's Committee, done by its head, approved by the head of
+    the inspection team, due in 30 working days."""
+
+    lead_agency: Agency | None = None
+    assignee: Official | None = None
+    approver: Official | None = None
+    working_days: int | None = None
+    due_at: datetime | None = None
+    deliverable: str = ""
+
+
+def recommendation_source(recommendation: Recommendation) -> str:
+    """The reference a recommendation's tasks carry (``Task.source``)."""
+    return f"recommendation:{recommendation.pk}"
+
+
+def _remedy_task(
+    rec: Recommendation, inspection: Inspection, remedy: RemedyData, at: datetime, round_: int
+) -> Task:
+    agency = (
+        remedy.lead_agency
+        or Agency.objects.filter(unit=rec.unit, kind=AgencyKind.PEOPLE_COMMITTEE).first()
+    )
+    assignee = remedy.assignee or (
+        org_selectors.agency_head(agency=agency, at=at) if agency is not None else None
+    )
+    title = _("Remedy: %(text)s") % {"text": rec.text[:200]}
+    if round_ > 1:
+        title = _("Remedy again (%(n)d): %(text)s") % {"n": round_, "text": rec.text[:180]}
+    data = task_services.TaskData(
+        title=title,
+        description=rec.text,
+        assignee=assignee,
+        lead_agency=agency,
+        approver=remedy.approver or inspection.head,
+        start=at,
+        due_at=remedy.due_at,
+        working_days=remedy.working_days or (None if remedy.due_at else REMEDY_DAYS),
+        deliverable=remedy.deliverable or _("A report on the remedy, with its evidence"),
+        source_kind=SourceKind.INSPECTION,
+        source=recommendation_source(rec) if rec.pk else "",
+    )
+    return task_services.task_create_for_source(assigner=inspection.head, data=data, at=at)
+
+
+def _rec_event(
+    rec: Recommendation, actor: Official, action: str, data: dict[str, object], at: datetime
+) -> None:
+    rec.revision += 1
+    RecommendationEvent.objects.create(
+        recommendation=rec,
+        seq=rec.revision,
+        at=at,
+        actor=actor,
+        action=action,
+        task=rec.task,
+        data=data,
+    )
+
+
+@transaction.atomic
+def recommendation_give(
+    *,
+    actor: Official,
+    inspection: Inspection,
+    unit: AdministrativeUnit | None,
+    text: str,
+    finding: Finding | None = None,
+    remedy: RemedyData | None = None,
+    at: datetime | None = None,
+) -> Recommendation:
+    """A recommendation to an inspected unit, given as a task with the six "rõ" (assigned
+    in the name of the team's head)."""
+    now = at or timezone.now()
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _team_only(actor, locked)
+    errors: dict[str, list[str]] = {}
+    body = _check_text(errors, "text", text, limit=MAX_DESCRIPTION, required=True)
+    _unit_inspected(locked, unit, errors)
+    if finding is not None and finding.inspection_id != locked.pk:
+        errors["finding"] = [_("The finding is not one of this inspection's.")]
+    if errors:
+        raise ValidationFailed(
+            "inspection.invalid", _("The recommendation is incomplete."), fields=errors
+        )
+    assert unit is not None  # noqa: S101 - checked above
+    rec = Recommendation(inspection=locked, finding=finding, unit=unit, text=body)
+    # the task's source names the recommendation, which needs its task to be saved: the
+    # task is made first and its source set once the recommendation has its id
+    rec.task = _remedy_task(rec, locked, remedy or RemedyData(), now, 1)
+    rec.save()
+    rec.task.source = recommendation_source(rec)
+    rec.task.save(update_fields=["source"])
+    _rec_event(rec, actor, "give", {"task": rec.task.pk, "unit": unit.code}, now)
+    rec.save(update_fields=["revision"])
+    return rec
+
+
+@transaction.atomic
+def recommendation_act(
+    *,
+    actor: Official,
+    recommendation: Recommendation,
+    action: str,
+    effective: object = None,
+    note: str = "",
+    remedy: RemedyData | None = None,
+    at: datetime | None = None,
+) -> Recommendation:
+    """``verify``: an inspector of the team checks the remedy once its task is approved:
+    effective closes the recommendation; not effective gives the unit the remedy again as a
+    new task (``remedy``). ``close``: only a verification that the remedy worked closes a
+    recommendation, so closing otherwise is refused (409)."""
+    now = at or timezone.now()
+    rec = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("inspection__head", "task", "unit")
+        .get(pk=recommendation.pk)
+    )
+    inspection = rec.inspection
+    _team_only(actor, inspection)
+    if rec.state == RecommendationState.CLOSED:
+        raise Conflict("recommendation.closed", _("The recommendation is closed already."))
+    if action == "close":
+        raise Conflict(
+            "recommendation.not_verified",
+            _("A recommendation is closed by verifying that the remedy worked."),
+        )
+    if action != "verify":
+        raise ValidationFailed(
+            "recommendation.unknown_action", _("Unknown action."), fields={"action": ["verify"]}
+        )
+    if rec.task.status != TaskStatus.APPROVED:
+        raise Conflict(
+            "recommendation.remedy_not_done",
+            _("The remedy's task is not done yet: verify it once its result is approved."),
+        )
+    errors: dict[str, list[str]] = {}
+    if not isinstance(effective, bool):
+        errors["effective"] = [_("Say whether the remedy worked.")]
+    text = _check_text(errors, "note", note, limit=MAX_DESCRIPTION, required=True)
+    if errors:
+        raise ValidationFailed(
+            "recommendation.invalid", _("The verification is incomplete."), fields=errors
+        )
+    _rec_event(rec, actor, "verify", {"effective": effective, "note": text}, now)
+    if effective:
+        rec.state, rec.closed_at = RecommendationState.CLOSED, now
+        _rec_event(rec, actor, "close", {}, now)
+    else:
+        rounds = RecommendationEvent.objects.filter(
+            recommendation=rec, action__in=["give", "give_again"]
+        ).count()
+        again = remedy or RemedyData(
+            lead_agency=rec.task.lead_agency,
+            assignee=rec.task.assignee,
+            approver=rec.task.approver,
+        )
+        rec.task = _remedy_task(rec, inspection, again, now, rounds + 1)
+        _rec_event(rec, actor, "give_again", {"task": rec.task.pk}, now)
+    rec.save(update_fields=["state", "closed_at", "task", "revision"])
+    return rec
+
+
+@transaction.atomic
+def inspection_report_issue(
+    *, actor: Official, inspection: Inspection, conclusion: str, at: datetime | None = None
+) -> Inspection:
+    """The head of the team issues the report: its findings and recommendations are final
+    (recommendations are still verified and closed afterwards)."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if actor.pk != locked.head_id and not actor.is_superuser:
+        raise PermissionDenied("inspection.forbidden", _("The head of the team issues the report."))
+    if locked.state == InspectionState.REPORTED:
+        raise Conflict("inspection.reported", _("The report is issued already."))
+    errors: dict[str, list[str]] = {}
+    text = _check_text(errors, "conclusion", conclusion, limit=MAX_DESCRIPTION, required=True)
+    if not locked.findings.exists():
+        errors["findings"] = [_("Record the findings first.")]
+    if errors:
+        raise ValidationFailed("inspection.invalid", _("The report is incomplete."), fields=errors)
+    locked.state, locked.conclusion, locked.reported_at = (
+        InspectionState.REPORTED,
+        text,
+        at or timezone.now(),
+    )
+    locked.save(update_fields=["state", "conclusion", "reported_at"])
     return locked
