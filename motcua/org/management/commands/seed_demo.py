@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 
 from motcua.commitments.demo import seed_commitments
 from motcua.dossiers.demo import seed_dossiers
+from motcua.inspections.demo import seed_inspections
+from motcua.legaldocs.demo import seed_legal_documents
 from motcua.org.demo import DEMO_PASSWORD, load_demo_organisation
 from motcua.procedures.demo import load_demo_catalogue
 from motcua.tasks.demo import seed_tasks
@@ -50,6 +52,17 @@ class Command(BaseCommand):
                     f"{dossiers.forwarded} forwarded, {dossiers.rated} rated, "
                     f"{dossiers.open} open now)."
                 )
+        self._seed_work()
+        if options["quiet_logins"]:
+            return
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        width = max(len(login.username) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.username.ljust(width)}  {login.what}")
+
+    def _seed_work(self) -> None:
+        """Tasks, commitments, the legal register and the inspection, in that order (each
+        reads what the ones before wrote)."""
         tasks = seed_tasks()
         if tasks.skipped:
             self.stdout.write("Demo tasks: already loaded.")
@@ -69,9 +82,24 @@ class Command(BaseCommand):
                 f"(not meeting the requirements: {failing}); {len(commitments.live)} "
                 "for this year, followed live."
             )
-        if options["quiet_logins"]:
-            return
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
-        width = max(len(login.username) for login in result.logins)
-        for login in result.logins:
-            self.stdout.write(f"  {login.username.ljust(width)}  {login.what}")
+        legal = seed_legal_documents()
+        if legal.skipped:
+            self.stdout.write("Demo legal documents: already loaded.")
+        else:
+            counts = legal.counts
+            self.stdout.write(
+                f"Demo legal documents: Tân Kỳ's register of {legal.documents}, reviewed: "
+                f"{counts.get('expired_whole', 0)} expired, {counts.get('in_force', 0)} in "
+                f"force, {counts.get('propose_amend', 0)} to amend, "
+                f"{counts.get('propose_repeal', 0)} to repeal."
+            )
+        inspection = seed_inspections()
+        if inspection.skipped:
+            self.stdout.write("Demo inspection: already loaded.")
+        else:
+            self.stdout.write(
+                f"Demo inspection: {inspection.findings} findings, "
+                f"{inspection.recommendations} recommendations as tasks "
+                f"({inspection.closed} verified and closed); {inspection.reports} new "
+                "misconduct reports."
+            )
