@@ -280,13 +280,13 @@ def misconduct_report_assign(
     working_days: object = INVESTIGATION_DAYS,
     at: datetime | None = None,
 ) -> MisconductReport:
-    """An inspector over the agency gives the report to an investigator (an inspector with
-    no stake in it, himself included) with a deadline in working days by the agency's
-    calendar; a report being investigated may be given to another."""
+    """An inspector over the agency with no stake in the report gives it to an investigator
+    (an inspector with no stake in it either, himself included) with a deadline in working
+    days by the agency's calendar; a report being investigated may be given to another."""
     now = at or timezone.now()
     locked = _lock(report)
     refused = _may_investigate(actor, locked, now)
-    if refused == "misconduct.forbidden":
+    if refused is not None:  # nor does one with a stake in it choose who investigates
         raise _refuse(refused)
     if locked.status == ReportStatus.CLOSED:
         raise Conflict("misconduct.closed", _("The report is closed already."))
