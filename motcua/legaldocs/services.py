@@ -273,7 +273,9 @@ def _follow_up(
     label = Outcome(outcome).label
     data = task_services.TaskData(
         title=_("%(outcome)s: %(number)s") % {"outcome": label, "number": document.number},
-        description=f"{document.number} {document.title}\n\n{reason}",
+        # the reason in full where it fits a task's description, cut otherwise (the outcome
+        # keeps it whole)
+        description=f"{document.number} {document.title}\n\n{reason}"[: task_services.MAX_TEXT],
         assignee=given.assignee or actor,
         lead_agency=given.lead_agency or _legal_agency(given.assignee or actor, review.unit),
         approver=given.approver or _chairman(review.unit, at) or review.created_by,
