@@ -635,6 +635,10 @@ def recommendation_give(
     now = at or timezone.now()
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _team_only(actor, locked)
+    if locked.state == InspectionState.REPORTED:
+        raise Conflict(
+            "inspection.reported", _("The report is issued: its recommendations are final.")
+        )
     errors: dict[str, list[str]] = {}
     body = _check_text(errors, "text", text, limit=MAX_DESCRIPTION, required=True)
     _unit_inspected(locked, unit, errors)
@@ -691,7 +695,9 @@ def recommendation_act(
         raise ValidationFailed(
             "recommendation.unknown_action", _("Unknown action."), fields={"action": ["verify"]}
         )
-    if rec.task.status != TaskStatus.APPROVED:
+    # a cancelled remedy task can only be found not effective, which gives it again
+    cancelled = rec.task.status == TaskStatus.CANCELLED
+    if rec.task.status != TaskStatus.APPROVED and not (cancelled and effective is False):
         raise Conflict(
             "recommendation.remedy_not_done",
             _("The remedy's task is not done yet: verify it once its result is approved."),
