@@ -15,5 +15,6 @@ urlpatterns = [
     path("dossiers/<str:code>/rating/", views.dossier_rating, name="rating"),
     path("report/", views.report, name="report"),
     path("report/sent/", views.report_sent, name="report_sent"),
+    path("report/follow/", views.report_follow, name="report_follow"),
     path("submit/<str:code>/", views.submit, name="submit"),
 ]

@@ -1,8 +1,8 @@
 """Public pages for citizens, no login: find a procedure whatever the accents typed, and
 read in plain words what to bring, what it costs, how long it takes and what comes out;
 file a dossier online, look it up with its code and the ID number, follow it, supplement
-it, pay, rate the service, report misconduct. Reads go through selectors, writes through
-the dossier and inspection services."""
+it, pay, rate the service, report misconduct and follow the report by its code. Reads go
+through selectors, writes through the dossier and inspection services."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from motcua.core.errors import DomainError, NotFound
 from motcua.dossiers import files, services
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers.models import Dossier, DossierStatus
+from motcua.inspections import selectors as inspection_selectors
 from motcua.inspections import services as inspection_services
 from motcua.portal import limits
 from motcua.portal import selectors as portal_selectors
@@ -351,7 +352,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 _add_errors(form, error, {})
                 status = error.status
             else:
-                request.session[REPORT_SESSION_KEY] = created.pk
+                # the follow-up code, shown once more on the next page (not in its URL)
+                request.session[REPORT_SESSION_KEY] = created.code
                 return redirect("portal:report_sent")
         else:
             status = 400
@@ -361,10 +363,56 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def report_sent(request: HttpRequest) -> HttpResponse:
-    number = request.session.get(REPORT_SESSION_KEY)
-    if number is None:
+    """The report's follow-up code, prominent: the only way back to it without a login."""
+    code = request.session.get(REPORT_SESSION_KEY)
+    if not isinstance(code, str):
         return redirect("portal:report")
-    return render(request, "portal/report_sent.html", {"number": number})
+    return render(request, "portal/report_sent.html", {"code": code})
+
+
+class FollowForm(forms.Form):
+    # no length check here: a code too long to be one gets the answer of any unknown code
+    code = forms.CharField(
+        label=gettext_lazy("Follow-up code"),
+        help_text=gettext_lazy("As shown when you sent the report, e.g. PA-7K3M9Q2XWD."),
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": "40",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+
+def report_follow(request: HttpRequest) -> HttpResponse:
+    """Follow a misconduct report by its code, without login: when it was received, where it
+    stands and, once closed, the finding. POST only, so the code stays out of URLs and logs;
+    rate-limited with the dossier look-up's counters; a code that is wrong and one that is
+    nobody's get the same answer."""
+    status = 200
+    found = None
+    if request.method == "POST":
+        form = FollowForm(request.POST)
+        if form.is_valid():
+            typed = form.cleaned_data["code"]
+            try:
+                limits.lookup_attempt(request, typed)
+                found = inspection_selectors.misconduct_report_follow(code=typed)
+                if found is None:
+                    limits.lookup_failed(typed)
+                    raise NotFound("misconduct.not_found", _("No report has this code."))
+            except DomainError as error:
+                form.add_error(None, error.message)
+                status = error.status
+        else:
+            status = 400
+    else:
+        form = FollowForm()
+    return render(
+        request, "portal/report_follow.html", {"form": form, "report": found}, status=status
+    )
 
 
 # -- online submission ----------------------------------------------------------------------

@@ -236,6 +236,7 @@ def test_a_misconduct_report_through_the_api(post: Any, dw: DossierWorld) -> Non
     report = MisconductReport.objects.get()
     assert body == {
         "id": report.pk,
+        "code": report.code,
         "kind": "delay",
         "status": "new",
         "agency": "DL.MC",

@@ -73,7 +73,7 @@ def test_a_report_from_the_timeline_is_tied_to_the_dossier_and_names_the_officia
         "new",
     )
     sent = text(citizen.get(response["Location"]))
-    assert f"Report number: {report.pk}." in sent
+    assert f"Follow-up code {report.code} Keep this code:" in sent
 
 
 def test_a_dossier_not_looked_up_is_kept_as_text(citizen: Client, dw: DossierWorld) -> None:

@@ -1,8 +1,9 @@
-"""Public endpoints (API.md: ``POST /public/lookup``): no token. Every one is rate-limited
-per client address (and the look-ups also per dossier code), with the same counters as the
-portal's pages, and answers what a citizen may know: nothing beyond the applicant's name
-and the dossier's progress, and for a wrong code + ID number pair a 404 that does not say
-which half was wrong."""
+"""Public endpoints (API.md: ``POST /public/lookup``; docs/api-misconduct.md: following a
+misconduct report by its code): no token. Every one is rate-limited per client address (and
+the look-ups also per dossier code), with the same counters as the portal's pages, and
+answers what a citizen may know: nothing beyond the applicant's name and the dossier's
+progress, and for a wrong code + ID number pair a 404 that does not say which half was
+wrong; of a misconduct report, where it stands and its finding, never its investigation."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from motcua.api.routers.dossiers import ApplicantIn, _refuse_nul
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.dossiers import files, services
 from motcua.dossiers import selectors as dossier_selectors
+from motcua.inspections import selectors as inspection_selectors
 from motcua.inspections import services as inspection_services
 from motcua.org.models import Agency
 from motcua.portal import limits
@@ -127,6 +129,8 @@ def public_misconduct_report(request: HttpRequest, payload: MisconductIn) -> Sta
         201,
         {
             "id": report.pk,
+            # the reporter's only way back to the report (GET /public/misconduct-reports/{code})
+            "code": report.code,
             "kind": report.kind,
             "status": report.status,
             "agency": report.agency.code,
@@ -134,6 +138,40 @@ def public_misconduct_report(request: HttpRequest, payload: MisconductIn) -> Sta
             "reported_at": timezone.localtime(report.reported_at),
         },
     )
+
+
+def follow_up_out(view: inspection_selectors.MisconductFollowUp) -> dict[str, Any]:
+    """The reporter's view of a report (the portal's follow-up page shows the same)."""
+    return {
+        "code": view.code,
+        "kind": view.kind,
+        "kind_label": view.kind_label,
+        "agency": view.agency,
+        "agency_name": view.agency_name,
+        "received_on": view.received_on,
+        "status": view.status,
+        "status_label": view.status_label,
+        "due_on": view.due_on,
+        "closed_on": view.closed_on,
+        "substantiated": view.substantiated,
+        "action_taken": view.action_taken or None,
+    }
+
+
+@router.get(
+    "/public/misconduct-reports/{code}",
+    summary="Follow a misconduct report by its follow-up code",
+)
+def public_misconduct_follow(request: HttpRequest, code: str) -> dict[str, Any]:
+    # a code that is malformed, wrong or nobody's: the same 404; a NUL is dropped from the
+    # rate-limit key (PostgreSQL refuses it in text) and can match no code anyway
+    key = code.replace("\x00", "")[:60]
+    limits.lookup_attempt(request, key)
+    view = inspection_selectors.misconduct_report_follow(code=code)
+    if view is None:
+        limits.lookup_failed(key)
+        raise NotFound("misconduct.not_found", _("No report has this code."))
+    return follow_up_out(view)
 
 
 @router.post(
