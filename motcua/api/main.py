@@ -17,6 +17,9 @@ from motcua.api.routers import (
     dossier_import,
     dossiers,
     files,
+    inspections,
+    legaldocs,
+    misconduct,
     org,
     plans,
     procedures,
@@ -68,4 +71,7 @@ api.add_router("", reports.router)
 api.add_router("", tasks.router)
 api.add_router("", commitments.router)
 api.add_router("", plans.router)
+api.add_router("", inspections.router)
+api.add_router("", misconduct.router)
+api.add_router("", legaldocs.router)
 api.add_router("", public.router)  # no token: rate-limited instead

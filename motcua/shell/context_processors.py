@@ -31,6 +31,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem(_("My work"), reverse("home"), "home"),
         NavItem(_("Tasks"), reverse("tasks:my_tasks"), "tasks"),
         NavItem(_("Commitments"), reverse("commitments:list"), "commitments"),
+        NavItem(_("Legal documents"), reverse("legal:register"), "legal"),
+        NavItem(_("Inspections"), reverse("inspections:list"), "inspections"),
         NavItem(_("Units"), reverse("org:units"), "units"),
         NavItem(_("Agencies"), reverse("org:agencies"), "agencies"),
         NavItem(_("People"), reverse("org:officials"), "officials"),
@@ -45,6 +47,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             NavItem(_("Counter"), reverse("dossiers:counter"), "counter"),
             NavItem(_("Returns"), reverse("dossiers:returns"), "returns"),
         ]
+    # misconduct reports: for the inspectors who investigate them (nobody else sees them)
+    if Role.INSPECTOR in roles:
+        at = next(i for i, item in enumerate(items) if item.name == "inspections") + 1
+        items.insert(at, NavItem(_("Misconduct reports"), reverse("misconduct:list"), "misconduct"))
     # the dashboard of late rates by unit: for those who direct or oversee units
     if roles & DASHBOARD_ROLES:
         items.insert(1, NavItem(_("Dashboard"), reverse("reports:dashboard"), "dashboard"))
