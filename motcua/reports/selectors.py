@@ -29,10 +29,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierStatus, DossierStep
+from motcua.inspections.models import MisconductReport
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.workcalendar.engine import CalendarError, Timeliness, WorkingTime
 from motcua.workcalendar.models import WorkCalendar
@@ -817,6 +818,8 @@ def late_attribution(
 class UnitStanding:
     unit: AdministrativeUnit
     stats: DossierStatistics
+    # misconduct reports about the unit's agencies closed as substantiated in the period
+    substantiated: int = 0
 
 
 def unit_standings(
@@ -827,9 +830,10 @@ def unit_standings(
     now: datetime | None = None,
 ) -> list[UnitStanding]:
     """Each of ``units`` with the statistics of its own agencies (not its sub-units': those
-    have their own line), worst first: lowest on-time rate (none resolved counts as no
-    late one), then most overdue, then most late, then in tree order. One query for the
-    dossiers, whatever the number of units."""
+    have their own line) and its substantiated misconduct reports, worst first: lowest
+    on-time rate (none resolved counts as no late one), then most overdue, then most late,
+    then in tree order. One query for the dossiers and one for the reports, whatever the
+    number of units."""
     listed = list(units.select_related("level").order_by("path"))
     groups = dossier_statistics_grouped(
         agencies=Agency.objects.filter(unit__in=units.values("pk")),
@@ -838,7 +842,22 @@ def unit_standings(
         by=("agency__unit_id",),
         now=now,
     )
-    standings = [UnitStanding(u, groups.get((u.pk,), DossierStatistics())) for u in listed]
+    period = report_period(first=first, last=last, now=now)
+    substantiated = dict(
+        MisconductReport.objects.filter(
+            agency__unit__in=units.values("pk"),
+            substantiated=True,
+            closed_at__gte=period.start,
+            closed_at__lt=period.end,
+        )
+        .values_list("agency__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    standings = [
+        UnitStanding(u, groups.get((u.pk,), DossierStatistics()), substantiated.get(u.pk, 0))
+        for u in listed
+    ]
     standings.sort(
         key=lambda s: (
             1.0 if s.stats.on_time_rate is None else s.stats.on_time_rate,

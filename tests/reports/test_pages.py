@@ -422,3 +422,34 @@ def test_the_pages_cost_the_same_queries_for_few_and_many_dossiers(client: Clien
     many = costs()
     assert many == few
     assert max(few) <= 20
+
+
+def test_the_dashboard_counts_each_units_substantiated_misconduct_reports(
+    client: Client, world
+) -> None:
+    from motcua.inspections import services as inspections
+    from motcua.org.models import Role
+    from tests.dossiers.world import vn
+    from tests.tasks.world import official
+
+    inspector = official("tinh.thanhtra", [(world.ubnd_tinh, Role.INSPECTOR)])
+    for agency, substantiated, closed in (
+        ("DL.TNMT", True, vn(2025, 5, 9, 9)),
+        ("DL.MC", True, vn(2025, 6, 9, 9)),
+        ("DL.MC", False, vn(2025, 6, 10, 9)),  # not substantiated
+        ("DL.MC", True, vn(2024, 12, 30, 9)),  # another year
+    ):
+        report = inspections.misconduct_report_create(
+            report=inspections.MisconductIn(kind="delay", description="x", agency_code=agency),
+            at=closed,
+        )
+        inspections.misconduct_report_close(
+            actor=inspector,
+            report=report,
+            substantiated=substantiated,
+            action_taken="Kiểm điểm" if substantiated else "",
+            at=closed,
+        )
+    html = get(client, world.dl_chutich, "/reports/dashboard/?year=2025").content.decode()
+    row = html[html.index('data-unit="427"') :].split("</tr>")[0]
+    assert re.search(r'data-col="substantiated">2<', row)
