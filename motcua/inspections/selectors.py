@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import NotFound
 from motcua.inspections.models import (
@@ -368,9 +368,9 @@ class MisconductFollowUp:
 
 
 FOLLOW_STATUS_LABELS = {
-    ReportStatus.NEW: _lazy("Received"),
-    ReportStatus.HANDLING: _lazy("Being investigated"),
-    ReportStatus.CLOSED: _lazy("Closed"),
+    ReportStatus.NEW: gettext_lazy("Received"),
+    ReportStatus.HANDLING: gettext_lazy("Being investigated"),
+    ReportStatus.CLOSED: gettext_lazy("Closed"),
 }
 
 

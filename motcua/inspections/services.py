@@ -420,6 +420,30 @@ def _dates_problems(data: InspectionData, errors: dict[str, list[str]]) -> None:
             errors[b] = [_("Not before %(day)s.") % {"day": first.isoformat()}]
 
 
+def _team_problems(data: InspectionData, errors: dict[str, list[str]]) -> None:
+    """The team: inspectors of the inspecting unit, none holding a role in a unit it
+    inspects (nobody inspects his own unit)."""
+    if data.unit is None:
+        return
+    inspected = tuple(u.path for u in data.inspected_units)
+    for name, people in (("head", [data.head] if data.head else []), ("members", data.members)):
+        for person in people:
+            if not org_selectors.has_role_over_unit(
+                official=person, unit=data.unit, roles=INSPECTORS
+            ):
+                errors.setdefault(name, []).append(
+                    _("%(name)s is not an inspector of the inspecting unit.")
+                    % {"name": person.display_name}
+                )
+            elif inspected and any(
+                g.agency.unit.path.startswith(inspected)
+                for g in org_selectors.role_grants_current(official=person)
+            ):
+                errors.setdefault(name, []).append(
+                    _("%(name)s works in a unit inspected.") % {"name": person.display_name}
+                )
+
+
 def _inspection_problems(data: InspectionData) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, limit in (("title", 300), ("scope", MAX_DESCRIPTION)):
@@ -461,14 +485,7 @@ def inspection_create(
             "inspection.forbidden",
             _("Inspections of %(unit)s are planned by its inspectors.") % {"unit": data.unit},
         )
-    if (
-        data.head is not None
-        and data.unit is not None
-        and not org_selectors.has_role_over_unit(
-            official=data.head, unit=data.unit, roles=INSPECTORS
-        )
-    ):
-        errors["head"] = [_("The head of the team is an inspector of the inspecting unit.")]
+    _team_problems(data, errors)
     if errors:
         raise ValidationFailed(
             "inspection.invalid", _("The inspection is incomplete or invalid."), fields=errors
@@ -570,6 +587,25 @@ class RemedyData:
     deliverable: str = ""
 
 
+def _check_remedy(
+    inspection: Inspection, unit: AdministrativeUnit, remedy: RemedyData
+) -> dict[str, list[str]]:
+    """A remedy is led by an agency of the inspected unit (or one under it) and its result
+    approved by the team, never by the unit that remedies."""
+    errors: dict[str, list[str]] = {}
+    agency = remedy.lead_agency
+    if agency is not None and not agency.unit.path.startswith(unit.path):
+        errors["lead_agency"] = [
+            _("The remedy is led by an agency of %(unit)s.") % {"unit": unit.name}
+        ]
+    approver = remedy.approver
+    if approver is not None and not (
+        approver.pk == inspection.head_id or inspection.members.filter(pk=approver.pk).exists()
+    ):
+        errors["approver"] = [_("The remedy's result is approved by the inspection's team.")]
+    return errors
+
+
 def recommendation_source(recommendation: Recommendation) -> str:
     """The reference a recommendation's tasks carry (``Task.source``)."""
     return f"recommendation:{recommendation.pk}"
@@ -644,6 +680,8 @@ def recommendation_give(
     _unit_inspected(locked, unit, errors)
     if finding is not None and finding.inspection_id != locked.pk:
         errors["finding"] = [_("The finding is not one of this inspection's.")]
+    if unit is not None and "unit" not in errors and remedy is not None:
+        errors.update(_check_remedy(locked, unit, remedy))
     if errors:
         raise ValidationFailed(
             "inspection.invalid", _("The recommendation is incomplete."), fields=errors
@@ -723,6 +761,10 @@ def recommendation_act(
             assignee=rec.task.assignee,
             approver=rec.task.approver,
         )
+        if remedy is not None and (problems := _check_remedy(inspection, rec.unit, remedy)):
+            raise ValidationFailed(
+                "recommendation.invalid", _("The new remedy task is invalid."), fields=problems
+            )
         rec.task = _remedy_task(rec, inspection, again, now, rounds + 1)
         _rec_event(rec, actor, "give_again", {"task": rec.task.pk}, now)
     rec.save(update_fields=["state", "closed_at", "task", "revision"])

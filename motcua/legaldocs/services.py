@@ -256,6 +256,25 @@ def _chairman(unit: AdministrativeUnit, at: datetime) -> Official | None:
     return org_selectors.agency_head(agency=committee, at=at) if committee else None
 
 
+def _check_follow_up(review: LegalReview, given: FollowUp) -> None:
+    """A proposal's follow-up stays in the review's unit: its lead and coordinating
+    agencies are the unit's, and its approver leads the unit or one of its agencies."""
+    errors: dict[str, list[str]] = {}
+    inside = _("Choose an agency of %(unit)s.") % {"unit": review.unit.name}
+    if given.lead_agency is not None and given.lead_agency.unit_id != review.unit_id:
+        errors["lead_agency"] = [inside]
+    if any(a.unit_id != review.unit_id for a in given.coordinating_agencies):
+        errors["coordinators"] = [inside]
+    if given.approver is not None and not org_selectors.has_role_over_unit(
+        official=given.approver, unit=review.unit, roles={Role.CHAIRMAN, Role.UNIT_HEAD}
+    ):
+        errors["approver"] = [
+            _("The approver leads %(unit)s or one of its agencies.") % {"unit": review.unit.name}
+        ]
+    if errors:
+        raise ValidationFailed("legal.invalid", _("The follow-up task is invalid."), fields=errors)
+
+
 def review_source(review: LegalReview) -> str:
     """The reference a review's follow-up tasks carry (``Task.source``)."""
     return f"legal-review:{review.pk}"
@@ -335,7 +354,9 @@ def review_outcome_record(
         )
     task = None
     if outcome in PROPOSALS:
-        task = _follow_up(locked, document, outcome, reason, actor, follow_up or FollowUp(), now)
+        given = follow_up or FollowUp()
+        _check_follow_up(locked, given)
+        task = _follow_up(locked, document, outcome, reason, actor, given, now)
     return ReviewOutcome.objects.create(
         review=locked,
         document=document,
@@ -371,9 +392,14 @@ def legal_review_approve(
     day = timezone.localtime(now).date()
     for row in locked.outcomes.filter(outcome__in=list(STATUS_OF)).select_related("document"):
         doc = row.document
-        doc.status, doc.status_since = STATUS_OF[Outcome(row.outcome)], day
-        if doc.status == DocumentStatus.EXPIRED and doc.expires_on is None:
-            doc.expires_on = day
+        status = STATUS_OF[Outcome(row.outcome)]
+        if doc.status == DocumentStatus.EXPIRED:
+            continue  # expired in whole already: a later "in part" does not bring it back
+        if doc.status != status:  # the day it changed stays the day it changed
+            doc.status, doc.status_since = status, day
+        if status == DocumentStatus.EXPIRED:
+            # it ceased to be in force now, whatever later expiry date it stated
+            doc.expires_on = min(doc.expires_on, day) if doc.expires_on else day
         doc.save(update_fields=["status", "status_since", "expires_on"])
     locked.state, locked.approved_by, locked.approved_at = ReviewState.APPROVED, actor, now
     locked.save(update_fields=["state", "approved_by", "approved_at"])

@@ -380,7 +380,7 @@ def test_a_head_who_is_no_inspector_is_refused_next_to_the_field(iw: InspectionW
     assert response.status_code == 400
     page = html(response)
     assert field_errors(page) == {"head"}
-    assert "The head of the team is an inspector of the inspecting unit." in page
+    assert "dl.thanhtra is not an inspector of the inspecting unit." in page
     assert written() == (0, 0, 0, 0, 0, 0)
 
 

@@ -22,6 +22,7 @@ from motcua.inspections.models import (
     RecommendationEvent,
 )
 from motcua.org import selectors as org_selectors
+from motcua.org.models import Role
 from motcua.tasks import selectors as task_selectors
 from motcua.tasks import services as task_services
 from motcua.tasks.models import SourceKind, Task, TaskEvent
@@ -37,6 +38,7 @@ from tests.inspections.inspection_world import (
     recommend,
     remedy_done,
 )
+from tests.tasks.world import official
 
 
 @pytest.fixture(autouse=True)
@@ -172,7 +174,7 @@ def test_dates_in_the_wrong_order_and_a_head_who_is_no_inspector_are_refused(
         "period_to": ["Not before 2026-12-31."],
         "ends_on": ["Not before 2027-03-12."],
         "year": ["A year from 1990 to 2199."],
-        "head": ["The head of the team is an inspector of the inspecting unit."],
+        "head": ["tinh.chutich is not an inspector of the inspecting unit."],
     }
     assert written() == before
 
@@ -745,3 +747,34 @@ def test_the_recommendations_with_their_task_and_history_in_bounded_queries(
             "tk.chutich",
             "dl.chutich",
         ] * 2
+
+
+def test_the_team_is_of_inspectors_none_of_a_unit_inspected(iw: InspectionWorld) -> None:
+    dual = official(
+        "tinh.kiemnhiem", [(iw.w.ubnd_tinh, Role.INSPECTOR), (iw.w.dl_tnmt, Role.HANDLING_OFFICIAL)]
+    )
+    before = written()
+    with pytest.raises(ValidationFailed) as caught:
+        plan(iw, members=[iw.member, iw.w.dl_chutich, dual])
+    assert caught.value.fields == {
+        "members": [
+            "Trần Đình Long is not an inspector of the inspecting unit.",
+            "tinh.kiemnhiem works in a unit inspected.",
+        ]
+    }
+    assert written() == before
+
+
+def test_a_remedy_is_led_in_the_inspected_unit_and_approved_by_the_team(
+    iw: InspectionWorld,
+) -> None:
+    inspection = plan(iw)
+    before = written()
+    with pytest.raises(ValidationFailed) as caught:
+        recommend(
+            iw,
+            inspection,
+            remedy=services.RemedyData(lead_agency=iw.w.tk_ubnd, approver=iw.w.dl_chutich),
+        )
+    assert set(caught.value.fields) == {"lead_agency", "approver"}
+    assert written() == before

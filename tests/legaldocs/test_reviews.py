@@ -369,7 +369,7 @@ def test_approval_brings_the_register_in_line_with_the_outcomes_exactly(lw: Lega
     rows = {d.number: (d.status, d.status_since, d.expires_on) for d in LegalDocument.objects.all()}
     assert rows == {
         "1/2015/QĐ": (DocumentStatus.EXPIRED, day, day),
-        "2/2015/QĐ": (DocumentStatus.EXPIRED, day, date(2030, 1, 1)),
+        "2/2015/QĐ": (DocumentStatus.EXPIRED, day, day),  # ceased now, not in 2030
         "3/2015/QĐ": (DocumentStatus.PARTLY_EXPIRED, day, None),
         "4/2015/QĐ": (DocumentStatus.IN_FORCE, None, None),
         "5/2015/QĐ": (DocumentStatus.IN_FORCE, None, None),
@@ -420,3 +420,42 @@ def test_a_review_without_outcomes_is_not_approved_409(lw: LegalWorld) -> None:
         services.legal_review_approve(actor=lw.w.dl_chutich, review=rv, at=APPROVED_AT)
     assert caught.value.code == "legal.review_empty"
     assert LegalReview.objects.get(pk=rv.pk).state == ReviewState.OPEN
+
+
+def test_a_later_review_neither_moves_the_day_nor_brings_back_a_part(lw: LegalWorld) -> None:
+    """Expired in part in 2026 stays in 2026's list when 2027's review finds it again;
+    expired in whole is not brought back to "in part" by a later review."""
+    partly, whole = documents(lw, 2)
+    first = review(lw)
+    record(lw, first, partly, "expired_part")
+    record(lw, first, whole, "expired_whole")
+    services.legal_review_approve(actor=lw.w.dl_chutich, review=first, at=vn(2026, 6, 30, 10))
+    second = review(lw)
+    record(lw, second, partly, "expired_part")
+    record(lw, second, whole, "expired_part")
+    services.legal_review_approve(actor=lw.w.dl_chutich, review=second, at=vn(2027, 6, 30, 10))
+    partly.refresh_from_db()
+    whole.refresh_from_db()
+    assert (partly.status, partly.status_since) == ("partly_expired", date(2026, 6, 30))
+    assert (whole.status, whole.status_since) == ("expired", date(2026, 6, 30))
+    assert set(selectors.documents_expired_in(unit=lw.w.dl, year=2026)) == {partly, whole}
+    assert list(selectors.documents_expired_in(unit=lw.w.dl, year=2027)) == []
+
+
+def test_a_follow_up_stays_in_the_reviews_unit(lw: LegalWorld) -> None:
+    [d] = documents(lw, 1)
+    rv = review(lw)
+    with pytest.raises(ValidationFailed) as caught:
+        services.review_outcome_record(
+            actor=lw.dl_phaply,
+            review=rv,
+            document=d,
+            outcome="propose_amend",
+            reason="Sửa đổi",
+            follow_up=services.FollowUp(
+                assignee=lw.tk_phaply, lead_agency=lw.tk_tp, approver=lw.tk_chutich
+            ),
+        )
+    assert set(caught.value.fields) == {"lead_agency", "approver"}
+    assert not ReviewOutcome.objects.exists()
+    assert not Task.objects.exists()
