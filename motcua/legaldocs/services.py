@@ -174,12 +174,14 @@ def legal_relation_add(
         errors["target"] = [_("A document does not relate to itself.")]
     if errors:
         raise ValidationFailed("legal.invalid", _("The relation is invalid."), fields=errors)
-    relation, created = DocumentRelation.objects.get_or_create(
-        source=source, kind=kind, target=target
-    )
-    if not created:
-        raise Conflict("legal.duplicate_relation", _("This relation is recorded already."))
-    return relation
+    try:
+        # the unique constraint decides when two record the same relation at once
+        with transaction.atomic():
+            return DocumentRelation.objects.create(source=source, kind=kind, target=target)
+    except IntegrityError:
+        raise Conflict(
+            "legal.duplicate_relation", _("This relation is recorded already.")
+        ) from None
 
 
 # -- reviews ---------------------------------------------------------------------------------
