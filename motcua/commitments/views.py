@@ -46,6 +46,7 @@ from motcua.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from motcua.core.text import is_digits
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Official
+from motcua.shell.pages import refuse_nul, signed_in
 
 MAX_ID = 2**63 - 1
 FIRST_YEAR, LAST_YEAR = 1990, 2199
@@ -79,22 +80,6 @@ EVENT_KEYS = {
     "comment": gettext_lazy("Comment"),
 }
 ROW_FIELD = re.compile(r"targets-(\d{1,2})-(\w+)")
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
-
-
-def _refuse_nul(data: Any) -> None:
-    for key in data:
-        if any("\x00" in str(v) for v in data.getlist(key)):
-            raise ValidationFailed(
-                "request.invalid",
-                _("Text must not contain NUL characters."),
-                fields={key: [_("No NUL characters.")]},
-            )
 
 
 def _visible(official: Official, raw: str) -> Commitment:
@@ -344,7 +329,7 @@ def _render_commitment(
 @login_required
 @require_GET
 def commitment_detail(request: HttpRequest, commitment_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render_commitment(request, official, _visible(official, commitment_id))
 
 
@@ -382,7 +367,7 @@ def _payload(action: str, post: Any) -> dict[str, Any]:
 def commitment_act(request: HttpRequest, commitment_id: str) -> HttpResponse:
     """One action with the version the page showed: a page gone stale meanwhile gets the
     service's 409 and changes nothing."""
-    official = _official(request)
+    official = signed_in(request)
     commitment = _visible(official, commitment_id)
     action = str(request.POST.get("action") or "")[:40]
     key = action
@@ -390,7 +375,7 @@ def commitment_act(request: HttpRequest, commitment_id: str) -> HttpResponse:
     if action == "assess" and is_digits(raw_target):
         key = f"assess.{int(raw_target)}"
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if action not in services.ACTIONS:
             raise ValidationFailed(
                 "commitment.unknown_action", _("Unknown action."), fields={"action": [action]}
@@ -434,7 +419,7 @@ def _list_row(c: Commitment) -> ListRow:
 @login_required
 @require_GET
 def commitment_list(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     visible = selectors.commitments_visible(official=official)
     current = timezone.localdate().year
     year = current
@@ -524,7 +509,7 @@ def _refused_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def commitment_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     post = request.method == "POST"
     form = CommitmentForm(request.POST if post else None, official=official)
     if not form.agencies.exists():
@@ -545,7 +530,7 @@ def commitment_new(request: HttpRequest) -> HttpResponse:
         formset = target_formset(request.POST)
         rows: list[int] = []
         try:
-            _refuse_nul(request.POST)
+            refuse_nul(request.POST)
             forms_valid = form.is_valid()
             if formset.is_valid() and forms_valid:
                 data, rows = targets_posted(formset)
@@ -600,7 +585,7 @@ def _targets_refusal(official: Official, commitment: Commitment) -> DomainError 
 @login_required
 @require_http_methods(["GET", "POST"])
 def commitment_targets(request: HttpRequest, commitment_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     commitment = _visible(official, commitment_id)
     refusal = _targets_refusal(official, commitment)
     if refusal is not None:
@@ -612,7 +597,7 @@ def commitment_targets(request: HttpRequest, commitment_id: str) -> HttpResponse
         formset = target_formset(request.POST)
         rows: list[int] = []
         try:
-            _refuse_nul(request.POST)
+            refuse_nul(request.POST)
             form_valid = form.is_valid()
             if formset.is_valid() and form_valid:
                 data, rows = targets_posted(formset)
@@ -676,7 +661,7 @@ def standing_rows(*, official: Official, year: int) -> list[StandingRow]:
 def commitment_standing(request: HttpRequest) -> HttpResponse:
     """The chairman's view of the year: each head's targets and total against the pass
     mark, live during the year and frozen once evaluated; ``?format=xlsx`` exports it."""
-    official = _official(request)
+    official = signed_in(request)
     year = timezone.localdate().year
     errors: list[str] = []
     raw = str(request.GET.get("year") or "").strip()

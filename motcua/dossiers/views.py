@@ -53,16 +53,11 @@ from motcua.dossiers.models import (
 from motcua.org.models import Agency, Official, Role
 from motcua.procedures import selectors as procedure_selectors
 from motcua.procedures.models import Procedure, ProcedureVersion
+from motcua.shell.pages import signed_in
 
 FORM_ACTIONS = {"02": "request_supplement", "03": "refuse", "04": "apologize"}
 FILE_ROWS = 3
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
 
 
 def _visible(official: Official, code: str) -> Dossier:
@@ -251,7 +246,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     """Reception: the applicant, the procedure, the checklist of documents; receive (Form
     01), or print what is missing (Form 02), or refuse (Form 03). Online submissions of
     the agency wait at the bottom, to be received or refused."""
-    official = _official(request)
+    official = signed_in(request)
     agencies = _counter_agencies(official)
     now = timezone.now()
     posted = request.method == "POST"
@@ -303,7 +298,7 @@ def counter(request: HttpRequest) -> HttpResponse:
 
 
 def _counter_agency_or_error(request: HttpRequest) -> Agency | JsonResponse:
-    official = _official(request)
+    official = signed_in(request)
     agencies = pages.counter_agencies(official)
     code = request.GET.get("agency") or ""
     agency = next((a for a in agencies if a.code == code), None)
@@ -378,7 +373,7 @@ def _limit_text(version: ProcedureVersion) -> str:
 def counter_form02(request: HttpRequest) -> HttpResponse:
     """Form 02 printed from what the officer typed, before any dossier exists: every
     mandatory document of the version not ticked in the checklist."""
-    official = _official(request)
+    official = signed_in(request)
     agencies = _counter_agencies(official)
     agency = _chosen_agency(agencies, request.POST.get("agency"))
     try:
@@ -438,7 +433,7 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
     """After reception (or refusal) at the counter: the code and the printed form."""
-    dossier = _visible(_official(request), code)
+    dossier = _visible(signed_in(request), code)
     refusal = None
     if dossier.status == DossierStatus.REFUSED:
         refusal = dossier.events.filter(action="refuse").order_by("-seq").first()
@@ -459,7 +454,7 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return render(
         request,
         "dossiers/my_work.html",
@@ -607,7 +602,7 @@ def _render_dossier(
 @login_required
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render_dossier(request, official, _visible(official, code))
 
 
@@ -694,7 +689,7 @@ DONE_MESSAGES = {
 def dossier_act(request: HttpRequest, code: str) -> HttpResponse:
     """One action on the dossier, with the version the page showed: a page gone stale
     meanwhile gets the service's 409 and changes nothing."""
-    official = _official(request)
+    official = signed_in(request)
     dossier = _visible(official, code)
     action = (request.POST.get("action") or "")[:40]
     back = _safe_next(request)
@@ -729,7 +724,7 @@ def dossier_act(request: HttpRequest, code: str) -> HttpResponse:
 def apology(request: HttpRequest, code: str) -> HttpResponse:
     """The apology letter (Form 04), issued by the head of the agency holding the
     dossier before its due time, with a new appointment."""
-    official = _official(request)
+    official = signed_in(request)
     dossier = _visible(official, code)
     step = pages.open_step(dossier)
     holder = step.agency if step else dossier.agency
@@ -803,7 +798,7 @@ def apology(request: HttpRequest, code: str) -> HttpResponse:
 def returns(request: HttpRequest) -> HttpResponse:
     """Results ready at the official's one-stop departments, oldest first, by code or
     applicant's name; one action: returned, with how."""
-    official = _official(request)
+    official = signed_in(request)
     agencies = _counter_agencies(official)
     form = ReturnSearchForm(request.GET)
     form.is_valid()
@@ -838,7 +833,7 @@ def form_pdf(request: HttpRequest, code: str, form: str) -> HttpResponse:
     """Forms 01 (receipt) and 05 (control sheet) of the dossier; 02, 03 and 04 of one of
     its events (``?event=<seq>``, the latest by default). Applicants' contact data is
     printed for those who handle the dossier (and the print logged), masked for others."""
-    official = _official(request)
+    official = signed_in(request)
     dossier = _visible(official, code)
     if selectors.may_see_personal_data(official=official, dossier=dossier):
         selectors.personal_data_viewed(official=official, dossier=dossier, via="pdf")
@@ -887,7 +882,7 @@ def file_download(request: HttpRequest, sha256: str) -> HttpResponseBase:
     """A stored file, for an official who may see a dossier it belongs to."""
     if not SHA256.match(sha256):
         raise Http404
-    visible = selectors.dossiers_visible(official=_official(request)).values("pk")
+    visible = selectors.dossiers_visible(official=signed_in(request)).values("pk")
     if not DossierDocument.objects.filter(file_sha256=sha256, dossier__in=visible).exists():
         raise Http404
     try:

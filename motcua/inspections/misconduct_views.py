@@ -33,6 +33,7 @@ from motcua.inspections.misconduct_forms import AssignForm, CloseForm, Misconduc
 from motcua.inspections.models import MisconductEvent, MisconductReport, ReportStatus
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Agency, Official
+from motcua.shell.pages import signed_in
 from motcua.workcalendar.engine import CalendarError, WorkingTime
 
 MAX_ID = 2**63 - 1
@@ -46,12 +47,6 @@ DONE_MESSAGES = {
     "assign": gettext_lazy("The report was given to the investigator."),
     "close": gettext_lazy("The report was closed with its finding."),
 }
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
 
 
 def _visible(official: Official, raw: str) -> MisconductReport:
@@ -130,7 +125,7 @@ class Row:
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports the official may see, newest first; a filter value that is not one of
     the choices is named above the list and left out."""
-    official = _official(request)
+    official = signed_in(request)
     now = timezone.now()
     visible = selectors.misconduct_reports_visible(official=official)
     agencies = list(
@@ -280,7 +275,7 @@ def _render(
 @login_required
 @require_GET
 def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render(request, official, _visible(official, report_id))
 
 
@@ -288,7 +283,7 @@ def report_detail(request: HttpRequest, report_id: str) -> HttpResponse:
 @require_POST
 def report_assign(request: HttpRequest, report_id: str) -> HttpResponse:
     """Give the report to an investigator (again, to another one, while investigated)."""
-    official = _official(request)
+    official = signed_in(request)
     report = _visible(official, report_id)
     # (a NUL in any field never gets here: ApiInputGuardMiddleware answers 400 for it)
     form = AssignForm(
@@ -301,7 +296,7 @@ def report_assign(request: HttpRequest, report_id: str) -> HttpResponse:
 @require_POST
 def report_close(request: HttpRequest, report_id: str) -> HttpResponse:
     """Close the report with its finding."""
-    official = _official(request)
+    official = signed_in(request)
     report = _visible(official, report_id)
     return _act(request, official, report, "close", CloseForm(request.POST))
 
@@ -359,7 +354,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     """An official files a report about an agency, optionally a dossier (tied to it only if
     the official may see the dossier; otherwise its code is kept as written) and one of its
     officials. The event names the official who filed it."""
-    official = _official(request)
+    official = signed_in(request)
     if request.method != "POST":
         form = MisconductNewForm(
             initial={"reporter_name": official.display_name, "reporter_contact": official.email}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -45,6 +44,7 @@ from motcua.inspections.models import (
     RecommendationState,
 )
 from motcua.org.models import Official
+from motcua.shell.pages import refuse_nul, signed_in
 from motcua.tasks.models import OPEN_STATUSES, TaskStatus
 from motcua.workcalendar.engine import CalendarError
 
@@ -57,22 +57,6 @@ EVENT_LABELS = {
     "give_again": gettext_lazy("Remedy given again"),
     "close": gettext_lazy("Closed"),
 }
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
-
-
-def _refuse_nul(data: Any) -> None:
-    for key in data:
-        if any("\x00" in str(v) for v in data.getlist(key)):
-            raise ValidationFailed(
-                "request.invalid",
-                _("Text must not contain NUL characters."),
-                fields={key: [_("No NUL characters.")]},
-            )
 
 
 def _inspection(official: Official, pk: int) -> Inspection:
@@ -105,7 +89,7 @@ def _place_errors(form: forms.Form, exc: DomainError) -> None:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """The inspections of a year the official may see, with the figures of each (one query
     for a page, whatever its length)."""
-    official = _official(request)
+    official = signed_in(request)
     this_year = timezone.localdate().year
     raw = str(request.GET.get("year") or "").strip()
     year, error = this_year, None
@@ -150,12 +134,12 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     form = InspectionForm(request.POST if request.method == "POST" else None, official=official)
     status = 200
     if request.method == "POST":
         try:
-            _refuse_nul(request.POST)
+            refuse_nul(request.POST)
             if form.is_valid():
                 inspection = services.inspection_create(actor=official, data=form.inspection_data())
                 messages.success(request, _("The inspection was added to the plan."))
@@ -287,7 +271,7 @@ def _render(
 @login_required
 @require_GET
 def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render(request, official, _inspection(official, inspection_id))
 
 
@@ -302,13 +286,13 @@ def _not_team(request: HttpRequest, official: Official, inspection: Inspection) 
 @login_required
 @require_POST
 def finding_record(request: HttpRequest, inspection_id: int) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     inspection = _inspection(official, inspection_id)
     if not services.in_team(official=official, inspection=inspection):
         return _not_team(request, official, inspection)
     form = FindingForm(request.POST, inspection=inspection)
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if form.is_valid():
             services.finding_record(
                 actor=official,
@@ -331,14 +315,14 @@ def finding_record(request: HttpRequest, inspection_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def recommendation_give(request: HttpRequest, inspection_id: int) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     inspection = _inspection(official, inspection_id)
     if not services.in_team(official=official, inspection=inspection):
         return _not_team(request, official, inspection)
     findings = list(Finding.objects.filter(inspection=inspection).order_by("pk"))
     form = RecommendationForm(request.POST, inspection=inspection, findings=findings)
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if form.is_valid():
             services.recommendation_give(
                 actor=official,
@@ -363,7 +347,7 @@ def recommendation_give(request: HttpRequest, inspection_id: int) -> HttpRespons
 @login_required
 @require_POST
 def recommendation_verify(request: HttpRequest, recommendation_id: int) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     if not 0 < recommendation_id <= MAX_ID:
         raise Http404
     try:
@@ -375,7 +359,7 @@ def recommendation_verify(request: HttpRequest, recommendation_id: int) -> HttpR
         return _not_team(request, official, inspection)
     form = VerifyForm(request.POST, auto_id=f"verify-{rec.pk}-%s")
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if form.is_valid():
             effective = form.effective_value()
             services.recommendation_act(
@@ -411,7 +395,7 @@ def recommendation_verify(request: HttpRequest, recommendation_id: int) -> HttpR
 @login_required
 @require_POST
 def report_issue(request: HttpRequest, inspection_id: int) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     inspection = _inspection(official, inspection_id)
     if official.pk != inspection.head_id and not official.is_superuser:
         refusal = PermissionDenied(
@@ -421,7 +405,7 @@ def report_issue(request: HttpRequest, inspection_id: int) -> HttpResponse:
     form = ReportForm(request.POST)
     posted = Posted(report=form)
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if form.is_valid():
             services.inspection_report_issue(
                 actor=official,
@@ -446,7 +430,7 @@ def report_issue(request: HttpRequest, inspection_id: int) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, inspection_id: int) -> HttpResponse:
     """The issued report as an A4 PDF; before it is issued, a plain 409."""
-    official = _official(request)
+    official = signed_in(request)
     inspection = _inspection(official, inspection_id)
     try:
         pdf = printing.render_report(printing.report_from(inspection))

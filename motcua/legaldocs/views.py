@@ -55,17 +55,12 @@ from motcua.legaldocs.models import (
 )
 from motcua.org import selectors as org_selectors
 from motcua.org.models import AdministrativeUnit, Agency, Official
+from motcua.shell.pages import signed_in
 
 MAX_ID = 2**63 - 1
 PAGE_SIZE = 50
 FIRST_YEAR, LAST_YEAR = 1945, 2199
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
 
 
 def _id(raw: str) -> int:
@@ -140,7 +135,7 @@ def _choices(units: list[AdministrativeUnit]) -> list[UnitChoice]:
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     """A unit's register: search folding diacritics, status and kind filters, by page."""
-    official = _official(request)
+    official = signed_in(request)
     errors: list[str] = []
     units = _units(official)
     unit = _chosen_unit(request, official, units, errors)
@@ -176,7 +171,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest) -> HttpResponse:
     """A legal officer registers a document of their unit."""
-    official = _official(request)
+    official = signed_in(request)
     units = list(keeper_units(official))
     if not units:
         return _forbidden()
@@ -255,14 +250,14 @@ def _render_document(
 @login_required
 @require_GET
 def document_detail(request: HttpRequest, document_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render_document(request, official, _document(official, document_id))
 
 
 @login_required
 @require_GET
 def document_file(request: HttpRequest, document_id: str) -> HttpResponseBase:
-    document = _document(_official(request), document_id)
+    document = _document(signed_in(request), document_id)
     if document.file is None:
         raise Http404
     return FileResponse(
@@ -278,7 +273,7 @@ def document_file(request: HttpRequest, document_id: str) -> HttpResponseBase:
 def document_upload(request: HttpRequest, document_id: str) -> HttpResponse:
     """A legal officer attaches the document's file (kept by content hash, never
     overwritten); a refused file is named next to the input."""
-    official = _official(request)
+    official = signed_in(request)
     document = _document(official, document_id)
     if not services.may_keep_register(official=official, unit=document.unit):
         return _forbidden()
@@ -303,7 +298,7 @@ def document_upload(request: HttpRequest, document_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def relation_add(request: HttpRequest, document_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     document = _document(official, document_id)
     if not services.may_keep_register(official=official, unit=document.unit):
         return _forbidden()
@@ -335,7 +330,7 @@ def relation_add(request: HttpRequest, document_id: str) -> HttpResponse:
 def import_page(request: HttpRequest) -> HttpResponse:
     """A legal officer checks a spreadsheet (a dry run: the rejected rows with their
     problems, nothing written), then imports it: every row, or none if any is rejected."""
-    official = _official(request)
+    official = signed_in(request)
     units = list(keeper_units(official))
     if not units:
         return _forbidden()
@@ -380,7 +375,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def reviews(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     units = _units(official)
     rows = selectors.reviews_visible(official=official).annotate(outcome_count=Count("outcomes"))
     unit_code = str(request.GET.get("unit") or "")
@@ -411,7 +406,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     units = list(keeper_units(official))
     if not units:
         return _forbidden()
@@ -496,14 +491,14 @@ def _render_review(
 @login_required
 @require_GET
 def review_detail(request: HttpRequest, review_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render_review(request, official, _review(official, review_id))
 
 
 @login_required
 @require_POST
 def outcome_record(request: HttpRequest, review_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     review = _review(official, review_id)
     form = _outcome_form(review, request.POST)
     status = 400
@@ -523,7 +518,7 @@ def outcome_record(request: HttpRequest, review_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def review_approve(request: HttpRequest, review_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     review = _review(official, review_id)
     try:
         services.legal_review_approve(actor=official, review=review)
@@ -551,7 +546,7 @@ def expired_rows(
 def expired(request: HttpRequest) -> HttpResponse:
     """The documents of a unit that ceased to be in force in a year; ``&format=xlsx``
     exports the same rows."""
-    official = _official(request)
+    official = signed_in(request)
     errors: list[str] = []
     year = timezone.localdate().year
     raw = str(request.GET.get("year") or "").strip()

@@ -12,13 +12,8 @@ from django.utils import timezone
 from motcua.core.errors import NotFound
 from motcua.core.text import fold
 from motcua.org import selectors
-from motcua.org.models import AgencyKind, Official, UnitLevel
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
+from motcua.org.models import AgencyKind, UnitLevel
+from motcua.shell.pages import signed_in
 
 
 @login_required
@@ -45,7 +40,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         unit = selectors.unit_get(code=code)
     except NotFound:
         raise Http404 from None
-    official = _official(request)
+    official = signed_in(request)
     return render(
         request,
         "org/unit_detail.html",
@@ -62,7 +57,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def agencies(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     rows = selectors.agencies_visible(official=official).select_related("parent")
     kind = request.GET.get("kind") or ""
     if kind in AgencyKind.values:
@@ -82,7 +77,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 @login_required
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        agency = selectors.agency_visible_or_404(official=_official(request), code=code)
+        agency = selectors.agency_visible_or_404(official=signed_in(request), code=code)
     except NotFound:
         raise Http404 from None
     people = selectors.agency_people(agency=agency)
@@ -101,7 +96,7 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def officials(request: HttpRequest) -> HttpResponse:
-    rows = selectors.officials_visible(official=_official(request)).prefetch_related(
+    rows = selectors.officials_visible(official=signed_in(request)).prefetch_related(
         selectors.current_grants_prefetch()
     )
     query = request.GET.get("q", "").strip()
@@ -118,7 +113,7 @@ def officials(request: HttpRequest) -> HttpResponse:
 @login_required
 def official_detail(request: HttpRequest, username: str) -> HttpResponse:
     try:
-        person = selectors.official_visible_or_404(official=_official(request), username=username)
+        person = selectors.official_visible_or_404(official=signed_in(request), username=username)
     except NotFound:
         raise Http404 from None
     return render(

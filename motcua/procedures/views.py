@@ -48,16 +48,11 @@ from motcua.procedures.models import (
     RequiredDocument,
     SimplificationProposal,
 )
+from motcua.shell.pages import signed_in
 
 PAGE_SIZE = 50
 
 ACTION_LABELS = ProposalActionForm.LABELS
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
 
 
 def _home_unit(official: Official) -> AdministrativeUnit | None:
@@ -71,7 +66,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     """Browse by unit, level and sector, search by name or code; a unit's counts."""
     data = request.GET.copy()
     if "unit" not in data:
-        home = _home_unit(_official(request))
+        home = _home_unit(signed_in(request))
         if home is not None:
             data["unit"] = home.code
     form = CatalogueFilterForm(data)
@@ -107,7 +102,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "by_level": by_level,
             "exports": exports,
-            "may_edit_catalogue": org_selectors.can_edit_catalogue(official=_official(request)),
+            "may_edit_catalogue": org_selectors.can_edit_catalogue(official=signed_in(request)),
         },
     )
 
@@ -119,7 +114,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         procedure = selectors.procedure_get(code=code)
     except NotFound:
         raise Http404 from None
-    official = _official(request)
+    official = signed_in(request)
     today = timezone.localdate()
     versions = list(selectors.versions_of(procedure=procedure))
     in_force = pages.version_in_force(versions, today)
@@ -158,7 +153,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def document_template_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """A catalogue administrator attaches the blank form of a required document."""
-    official = _official(request)
+    official = signed_in(request)
     if not org_selectors.can_edit_catalogue(official=official):
         return HttpResponseForbidden(_("Only administrators of a province edit the catalogue."))
     document = RequiredDocument.objects.select_related("version__procedure").filter(pk=pk).first()
@@ -193,7 +188,7 @@ def document_template(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
     """Proposals of the units the official reaches, newest first, with their saving."""
-    rows = pages.proposals_visible(official=_official(request))
+    rows = pages.proposals_visible(official=signed_in(request))
     status = request.GET.get("status") or ""
     if status in ProposalStatus.values:
         rows = rows.filter(status=status)
@@ -224,7 +219,7 @@ def _actions(official: Official, proposal: SimplificationProposal) -> list[tuple
 @require_http_methods(["GET", "POST"])
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A proposal: its costs before and after, its history and the official's actions."""
-    official = _official(request)
+    official = signed_in(request)
     proposal = pages.proposal_visible(official=official, proposal_id=pk)
     if proposal is None:
         raise Http404
@@ -306,7 +301,7 @@ def _initial_for(procedure: Procedure | None) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     units = pages.proposer_units(official=official)
     if not units.exists():
         return HttpResponseForbidden(_("Your roles do not let you propose simplifications."))
@@ -327,7 +322,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     proposal = pages.proposal_visible(official=official, proposal_id=pk)
     if proposal is None:
         raise Http404
@@ -442,7 +437,7 @@ def catalogue_import_page(request: HttpRequest) -> HttpResponse:
     """A catalogue administrator checks a spreadsheet (a dry run: the report of what it
     would create, version and reject), then imports it by choosing the same file again;
     the import writes every row or none. See ``CatalogueImportForm`` for the check's token."""
-    official = _official(request)
+    official = signed_in(request)
     if not org_selectors.can_edit_catalogue(official=official):
         return HttpResponseForbidden(_("Only administrators of a province edit the catalogue."))
     if request.method == "GET":
@@ -485,7 +480,7 @@ UNITS_PER_PAGE = 20
 def decisions(request: HttpRequest) -> HttpResponse:
     """Publication decisions of the units the official reaches, newest first, with how
     many procedures each published and for how many units."""
-    official = _official(request)
+    official = signed_in(request)
     rows = selectors.decisions_counted(selectors.decisions_visible(official=official))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -499,7 +494,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A decision and its publications grouped by unit, a page of units at a time (a
     province's decision publishes for hundreds of communes)."""
-    official = _official(request)
+    official = signed_in(request)
     visible = selectors.decisions_visible(official=official).filter(pk=pk)
     decision = selectors.decisions_counted(visible).first()
     if decision is None:
@@ -541,7 +536,7 @@ def _agency_choices(units: QuerySet[AdministrativeUnit]) -> list[tuple[str, Any]
 def decision_new(request: HttpRequest) -> HttpResponse:
     """An administrator records a decision of a unit they administer and the procedures
     it publishes for the unit and its sub-units. Nothing is written unless all is valid."""
-    official = _official(request)
+    official = signed_in(request)
     issuers = selectors.decision_issuers(official=official)
     top = issuers.first()
     if top is None:

@@ -17,20 +17,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from motcua.org.models import Agency, Official
+from motcua.org.models import Agency
 from motcua.reports import selectors, spreadsheet
 from motcua.reports.forms import DashboardForm, ReportForm, Scope, units_for
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
+from motcua.shell.pages import signed_in
 
 
 def _form(request: HttpRequest, *, units: bool = True) -> ReportForm:
     """The form bound to the query, or to the defaults on a first visit."""
-    official = _official(request)
+    official = signed_in(request)
     query = {k: v for k, v in request.GET.items() if k != "format"}
     data = query or ReportForm.defaults(official, units=units)
     return ReportForm(data, official=official, units=units)
@@ -184,7 +179,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The chairman's two minutes: the late rates of every unit in reach for the year so
     far (or a past ``?year=``), worst first, each opening its statistics and its late
     attribution; and who held the most overrun."""
-    official = _official(request)
+    official = signed_in(request)
     today = timezone.localdate()
     form = DashboardForm(request.GET or {"year": today.year})
     year = form.cleaned_data["year"] if form.is_valid() else today.year

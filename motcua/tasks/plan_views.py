@@ -24,6 +24,7 @@ from motcua.core.errors import DomainError, NotFound, PermissionDenied
 from motcua.core.text import is_digits
 from motcua.org import selectors as org_selectors
 from motcua.org.models import AdministrativeUnit, Official
+from motcua.shell.pages import refuse_nul, signed_in
 from motcua.tasks import selectors, services
 from motcua.tasks.forms import TaskBaseForm, TaskForm
 from motcua.tasks.models import Plan, PlanKind, TaskStatus
@@ -33,9 +34,7 @@ from motcua.tasks.views import (
     TIMELINESS,
     Engines,
     Row,
-    _official,
     _put_errors,
-    _refuse_nul,
     _row,
 )
 
@@ -164,7 +163,7 @@ def _lines(plans: list[Plan]) -> list[PlanLine]:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     rows = selectors.plans_visible(official=official)
     kind = str(request.GET.get("kind") or "")
     year = str(request.GET.get("year") or "").strip()
@@ -195,12 +194,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     form = PlanForm(request.POST if request.method == "POST" else None, official=official)
     status = 200
     if request.method == "POST":
         try:
-            _refuse_nul(request.POST)
+            refuse_nul(request.POST)
             if form.is_valid():
                 plan = services.plan_create(actor=official, data=form.plan_data())
                 messages.success(request, _("The plan was issued."))
@@ -281,14 +280,14 @@ def _render_plan(
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render_plan(request, official, _plan(official, plan_id))
 
 
 @login_required
 @require_POST
 def plan_add_item(request: HttpRequest, plan_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     plan = _plan(official, plan_id)
     if not may_add_items(official, plan):
         # the service's refusal, said before reading a form this official is not offered
@@ -299,7 +298,7 @@ def plan_add_item(request: HttpRequest, plan_id: str) -> HttpResponse:
     form = PlanItemForm(request.POST, official=official, plan=plan)
     milestone = plan.kind == PlanKind.REMEDY_PLAN
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if form.is_valid():
             services.plan_add_item(
                 actor=official, plan=plan, data=form.task_data(), weight=form.weight_value()

@@ -29,6 +29,7 @@ from motcua.core.text import is_digits
 from motcua.dossiers.timewords import TimeLeft, time_left
 from motcua.org import selectors as org_selectors
 from motcua.org.models import Official
+from motcua.shell.pages import refuse_nul, signed_in
 from motcua.tasks import selectors, services
 from motcua.tasks.forms import (
     BroadcastForm,
@@ -73,22 +74,6 @@ ACTION_LABELS = {
     "decide_extension": gettext_lazy("More time decided"),
     "cancel": gettext_lazy("Cancelled"),
 }
-
-
-def _official(request: HttpRequest) -> Official:
-    user = request.user
-    assert isinstance(user, Official)  # noqa: S101 - login_required
-    return user
-
-
-def _refuse_nul(data: Any) -> None:
-    for key in data:
-        if any("\x00" in str(v) for v in data.getlist(key)):
-            raise ValidationFailed(
-                "request.invalid",
-                _("Text must not contain NUL characters."),
-                fields={key: [_("No NUL characters.")]},
-            )
 
 
 def _visible(official: Official, raw: str) -> Task:
@@ -168,7 +153,7 @@ def _by_timeliness(rows: QuerySet[Task], timeliness: str, now: datetime) -> Quer
 @login_required
 @require_GET
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     now = timezone.now()
     engines = Engines()
     visible = selectors.tasks_visible(official=official)
@@ -238,12 +223,12 @@ def _put_errors(form: TaskBaseForm, exc: DomainError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     form = TaskForm(request.POST if request.method == "POST" else None, official=official)
     status = 200
     if request.method == "POST":
         try:
-            _refuse_nul(request.POST)
+            refuse_nul(request.POST)
             if form.is_valid():
                 task = services.task_create(actor=official, data=form.task_data())
                 messages.success(request, _("The task was assigned."))
@@ -258,12 +243,12 @@ def task_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def broadcast_new(request: HttpRequest) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     form = BroadcastForm(request.POST if request.method == "POST" else None, official=official)
     status = 200
     if request.method == "POST":
         try:
-            _refuse_nul(request.POST)
+            refuse_nul(request.POST)
             if form.is_valid():
                 broadcast = services.task_broadcast(
                     actor=official, agencies=form.chosen_agencies(), data=form.task_data()
@@ -280,7 +265,7 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def broadcast_detail(request: HttpRequest, broadcast_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     if not is_digits(broadcast_id) or not 0 < int(broadcast_id) <= MAX_ID:
         raise Http404
     broadcast = Broadcast.objects.select_related("assigner").filter(pk=int(broadcast_id)).first()
@@ -374,7 +359,7 @@ def _render_task(
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
-    official = _official(request)
+    official = signed_in(request)
     return _render_task(request, official, _visible(official, task_id))
 
 
@@ -453,11 +438,11 @@ DONE_MESSAGES = {
 def task_act(request: HttpRequest, task_id: str) -> HttpResponse:
     """One action with the version the page showed: a page gone stale meanwhile gets the
     service's 409 and changes nothing."""
-    official = _official(request)
+    official = signed_in(request)
     task = _visible(official, task_id)
     action = str(request.POST.get("action") or "")[:40]
     try:
-        _refuse_nul(request.POST)
+        refuse_nul(request.POST)
         if action not in services.ACTIONS:
             raise ValidationFailed(
                 "task.unknown_action", _("Unknown action."), fields={"action": [action]}
@@ -485,7 +470,7 @@ def task_act(request: HttpRequest, task_id: str) -> HttpResponse:
 def timeline(request: HttpRequest) -> HttpResponse:
     """The deadlines of the tasks the official sees, week by week. A bad parameter is named
     above the form and its default used instead, so the page always answers."""
-    official = _official(request)
+    official = signed_in(request)
     today = timezone.localdate()
     first = today - timedelta(days=today.weekday())
     weeks = DEFAULT_WEEKS
