@@ -15,5 +15,6 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///$PWD/var/motcua.sqlite3}"
 .venv/bin/python manage.py migrate --no-input -v 0
 .venv/bin/python manage.py seed_demo
 echo
-echo "motcua is at http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/v1/docs; stop with Ctrl+C)"
-exec .venv/bin/python manage.py runserver "${MOTCUA_ADDR:-127.0.0.1:8000}"
+ADDR="${MOTCUA_ADDR:-127.0.0.1:8000}"
+echo "motcua is at http://${ADDR}  (API docs: http://${ADDR}/api/v1/docs; stop with Ctrl+C)"
+exec .venv/bin/python manage.py runserver "${ADDR}"
