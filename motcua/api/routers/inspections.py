@@ -5,25 +5,23 @@ report and printing it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
+from motcua.api import lookups
 from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
 from motcua.api.timeparse import parse_stored_time
 from motcua.core.errors import NotFound, ValidationFailed
 from motcua.inspections import printing, selectors, services
 from motcua.inspections.models import Finding, Inspection, RecommendationEvent
-from motcua.org.models import AdministrativeUnit, Agency, Official
+from motcua.org.models import Official
 
 router = Router(tags=["inspections"], auth=AUTH)
 
@@ -90,53 +88,15 @@ def _day(value: str | None, name: str, errors: Errors) -> date | None:
         return None
 
 
-def _unit(code: str | None, name: str, errors: Errors) -> AdministrativeUnit | None:
-    if not code:
-        return None
-    found = AdministrativeUnit.objects.filter(code=code).first()
-    if found is None:
-        errors[name] = [_("Unknown unit %(code)r.") % {"code": code}]
-    return found
-
-
-def _person(username: str | None, name: str, errors: Errors) -> Official | None:
-    if not username:
-        return None
-    found = Official.objects.filter(username=username, is_active=True).first()
-    if found is None:
-        errors[name] = [_("Unknown official %(u)r.") % {"u": username}]
-    return found
-
-
 def _remedy(payload: RemedyIn, errors: Errors) -> services.RemedyData:
-    agency = None
-    if payload.lead_agency:
-        agency = Agency.objects.select_related("unit").filter(code=payload.lead_agency).first()
-        if agency is None:
-            errors["lead_agency"] = [_("Unknown agency %(code)r.") % {"code": payload.lead_agency}]
     return services.RemedyData(
-        lead_agency=agency,
-        assignee=_person(payload.assignee, "assignee", errors),
-        approver=_person(payload.approver, "approver", errors),
+        lead_agency=lookups.agency(payload.lead_agency, "lead_agency", errors),
+        assignee=lookups.official(payload.assignee, "assignee", errors),
+        approver=lookups.official(payload.approver, "approver", errors),
         working_days=payload.working_days,
         due_at=parse_stored_time(payload.due_at, "due_at") if payload.due_at else None,
         deliverable=payload.deliverable,
     )
-
-
-@contextmanager
-def _all_named(errors: Errors, message: str) -> Iterator[None]:
-    """Run the service even when reading the request found problems (an unknown code, a
-    date that is none), so that the answer names every problem at once, the service's and
-    these (an unknown code as such, not as missing); with any problem, nothing is written
-    (the service's write is rolled back)."""
-    try:
-        with transaction.atomic():
-            yield
-            if errors:
-                raise ValidationFailed("inspection.invalid", message, fields=errors)
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.code, exc.message, fields={**exc.fields, **errors}) from None
 
 
 def _refuse(errors: Errors, code: str, message: str) -> None:
@@ -276,16 +236,16 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status[dic
     errors: Errors = {}
     members = []
     for i, username in enumerate(payload.members):
-        found = _person(username, f"members.{i}", errors)
+        found = lookups.official(username, f"members.{i}", errors)
         if found is not None:
             members.append(found)
     units = []
     for i, code in enumerate(payload.inspected_units):
-        unit = _unit(code, f"inspected_units.{i}", errors)
+        unit = lookups.unit(code, f"inspected_units.{i}", errors)
         if unit is not None:
             units.append(unit)
     data = services.InspectionData(
-        unit=_unit(payload.unit, "unit", errors),
+        unit=lookups.unit(payload.unit, "unit", errors),
         year=payload.year,
         title=payload.title,
         scope=payload.scope,
@@ -293,11 +253,13 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status[dic
         period_to=_day(payload.period_to, "period_to", errors),
         starts_on=_day(payload.starts_on, "starts_on", errors),
         ends_on=_day(payload.ends_on, "ends_on", errors),
-        head=_person(payload.head, "head", errors),
+        head=lookups.official(payload.head, "head", errors),
         members=members,
         inspected_units=units,
     )
-    with _all_named(errors, _("The inspection is incomplete or invalid.")):
+    with lookups.all_named(
+        errors, "inspection.invalid", _("The inspection is incomplete or invalid.")
+    ):
         inspection = services.inspection_create(actor=official, data=data)
     return Status(201, _detail(inspection))
 
@@ -338,8 +300,8 @@ def finding_record(
     official = actor(request)
     inspection = _visible(official, inspection_id)
     errors: Errors = {}
-    unit = _unit(payload.unit, "unit", errors)
-    with _all_named(errors, _("The finding is incomplete.")):
+    unit = lookups.unit(payload.unit, "unit", errors)
+    with lookups.all_named(errors, "inspection.invalid", _("The finding is incomplete.")):
         finding = services.finding_record(
             actor=official,
             inspection=inspection,
@@ -363,7 +325,7 @@ def recommendation_give(
     official = actor(request)
     inspection = _visible(official, inspection_id)
     errors: Errors = {}
-    unit = _unit(payload.unit, "unit", errors)
+    unit = lookups.unit(payload.unit, "unit", errors)
     finding = None
     if payload.finding is not None:
         if 0 < payload.finding <= MAX_ID:
@@ -371,7 +333,7 @@ def recommendation_give(
         if finding is None:
             errors["finding"] = [_("The finding is not one of this inspection's.")]
     remedy = _remedy(payload, errors)
-    with _all_named(errors, _("The recommendation is incomplete.")):
+    with lookups.all_named(errors, "inspection.invalid", _("The recommendation is incomplete.")):
         rec = services.recommendation_give(
             actor=official,
             inspection=inspection,

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
@@ -18,6 +17,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from motcua.api import lookups
 from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
 from motcua.api.timeparse import parse_stored_time
@@ -34,7 +34,7 @@ from motcua.legaldocs.models import (
     ReviewOutcome,
     ReviewState,
 )
-from motcua.org.models import AdministrativeUnit, Agency, Official
+from motcua.org.models import Official
 
 router = Router(tags=["legal documents"], auth=AUTH)
 
@@ -90,28 +90,9 @@ def _check_id(value: int, code: str) -> None:
 
 
 def _through(call: Callable[[], T], errors: dict[str, list[str]], message: str) -> T:
-    """Call one service with what this router could resolve, naming at once the fields it
-    could not (an unknown code, a malformed date) and the service's own: a value that did
-    not resolve reaches the service as "not given", and when the service would accept
-    that, its writes are rolled back and the request is still refused. The service's 403
-    and 409 come first, as it decides."""
-    try:
-        with transaction.atomic():
-            result = call()
-            if errors:
-                raise ValidationFailed("legal.invalid", message, fields=errors)
-    except ValidationFailed as exc:
-        raise ValidationFailed(exc.code, exc.message, fields={**exc.fields, **errors}) from None
-    return result
-
-
-def _unit(code: str | None, errors: dict[str, list[str]]) -> AdministrativeUnit | None:
-    if not code:
-        return None
-    found = AdministrativeUnit.objects.filter(code=code).first()
-    if found is None:
-        errors["unit"] = [_("Unknown unit %(code)r.") % {"code": code}]
-    return found
+    """Call one service naming every problem at once (``lookups.all_named``)."""
+    with lookups.all_named(errors, "legal.invalid", message):
+        return call()
 
 
 def _date(value: str | None, name: str, errors: dict[str, list[str]]) -> date | None:
@@ -122,22 +103,6 @@ def _date(value: str | None, name: str, errors: dict[str, list[str]]) -> date | 
     except ValueError:
         errors[name] = [_("Write a date as YYYY-MM-DD.")]
         return None
-
-
-def _official(username: str | None, name: str, errors: dict[str, list[str]]) -> Official | None:
-    if not username:
-        return None
-    found = Official.objects.filter(username=username, is_active=True).first()
-    if found is None:
-        errors[name] = [_("Unknown official %(u)r.") % {"u": username}]
-    return found
-
-
-def _agency(code: str, name: str, errors: dict[str, list[str]]) -> Agency | None:
-    found = Agency.objects.select_related("unit").filter(code=code).first()
-    if found is None:
-        errors[name] = [_("Unknown agency %(code)r.") % {"code": code}]
-    return found
 
 
 def _visible_document(
@@ -294,7 +259,7 @@ def document_create(request: HttpRequest, payload: DocumentIn) -> Status[dict[st
     official = actor(request)
     errors: dict[str, list[str]] = {}
     data = services.DocumentData(
-        unit=_unit(payload.unit, errors),
+        unit=lookups.unit(payload.unit, "unit", errors),
         number=payload.number,
         kind=payload.kind,
         title=payload.title,
@@ -337,7 +302,7 @@ def documents_list(
     (``quy dinh dat dai`` finds ``Quy định đất đai``)."""
     official = actor(request)
     errors: dict[str, list[str]] = {}
-    unit_obj = _unit(unit, errors)
+    unit_obj = lookups.unit(unit, "unit", errors)
     if errors:
         raise ValidationFailed("request.invalid", _("Unknown unit."), fields=errors)
     if q and "\x00" in q:
@@ -368,7 +333,7 @@ def documents_expired(
     same rows), of the documents you may see."""
     official = actor(request)
     errors: dict[str, list[str]] = {}
-    unit_obj = _unit(unit, errors)
+    unit_obj = lookups.unit(unit, "unit", errors)
     if unit_obj is None:
         raise ValidationFailed("request.invalid", _("Unknown unit."), fields=errors)
     visible = selectors.documents_visible(official=official).values("pk")
@@ -395,7 +360,7 @@ def documents_import(
     ``legal.import_rejected`` naming each rejected row in ``fields``."""
     official = actor(request)
     errors: dict[str, list[str]] = {}
-    unit_obj = _unit(unit, errors)
+    unit_obj = lookups.unit(unit, "unit", errors)
     if unit_obj is None:
         raise ValidationFailed("request.invalid", _("Unknown unit."), fields=errors)
     if not services.may_keep_register(official=official, unit=unit_obj):
@@ -493,7 +458,7 @@ def document_file(request: HttpRequest, document_id: int) -> FileResponse:
 def review_create(request: HttpRequest, payload: ReviewIn) -> Status[dict[str, Any]]:
     official = actor(request)
     errors: dict[str, list[str]] = {}
-    unit = _unit(payload.unit, errors)
+    unit = lookups.unit(payload.unit, "unit", errors)
     trigger = _visible_document(official, payload.trigger, "trigger", errors)
     review = _through(
         lambda: services.legal_review_create(
@@ -553,7 +518,7 @@ def outcome_record(
     document = _visible_document(official, payload.document, "document", errors)
     coordinators = []
     for i, code in enumerate(payload.coordinators):
-        found = _agency(code, f"coordinators.{i}", errors)
+        found = lookups.agency(code, f"coordinators.{i}", errors)
         if found is not None:
             coordinators.append(found)
     due_at = None
@@ -565,11 +530,9 @@ def outcome_record(
     if payload.working_days is not None and not 0 < payload.working_days <= 1000:
         errors["working_days"] = [_("Between 1 and 1,000 working days.")]
     follow_up = services.FollowUp(
-        assignee=_official(payload.assignee, "assignee", errors),
-        lead_agency=(
-            _agency(payload.lead_agency, "lead_agency", errors) if payload.lead_agency else None
-        ),
-        approver=_official(payload.approver, "approver", errors),
+        assignee=lookups.official(payload.assignee, "assignee", errors),
+        lead_agency=lookups.agency(payload.lead_agency, "lead_agency", errors),
+        approver=lookups.official(payload.approver, "approver", errors),
         due_at=due_at,
         working_days=payload.working_days if "working_days" not in errors else None,
         deliverable=payload.deliverable,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from motcua.api import lookups
 from motcua.api.auth import AUTH, actor
 from motcua.api.pagination import paginate
 from motcua.api.timeparse import parse_stored_time
@@ -64,24 +65,6 @@ def _time(value: str | None, field: str) -> datetime | None:
     return None if value is None else parse_stored_time(value, field)
 
 
-def _official(username: str | None, field: str, errors: dict[str, list[str]]) -> Official | None:
-    if not username:
-        return None
-    found = Official.objects.filter(username=username, is_active=True).first()
-    if found is None:
-        errors[field] = [_("Unknown official %(u)r.") % {"u": username}]
-    return found
-
-
-def _agency(code: str | None, field: str, errors: dict[str, list[str]]) -> Agency | None:
-    if not code:
-        return None
-    found = Agency.objects.select_related("unit").filter(code=code).first()
-    if found is None:
-        errors[field] = [_("Unknown agency %(code)r.") % {"code": code}]
-    return found
-
-
 def _data(payload: TaskFields, assignee: str | None) -> services.TaskData:
     errors: dict[str, list[str]] = {}
     officials, agencies = [], []
@@ -99,9 +82,9 @@ def _data(payload: TaskFields, assignee: str | None) -> services.TaskData:
     data = services.TaskData(
         title=payload.title,
         description=payload.description,
-        assignee=_official(assignee, "assignee", errors),
-        lead_agency=_agency(payload.lead_agency, "lead_agency", errors),
-        approver=_official(payload.approver, "approver", errors),
+        assignee=lookups.official(assignee, "assignee", errors),
+        lead_agency=lookups.agency(payload.lead_agency, "lead_agency", errors),
+        approver=lookups.official(payload.approver, "approver", errors),
         start=_time(payload.start, "start"),
         due_at=_time(payload.due_at, "due_at"),
         working_days=payload.working_days,
@@ -181,7 +164,7 @@ def task_broadcast(request: HttpRequest, payload: BroadcastIn) -> Status[dict[st
         errors: dict[str, list[str]] = {}
         agencies = []
         for i, code in enumerate(payload.agencies):
-            found = _agency(code, f"agencies.{i}", errors)
+            found = lookups.agency(code, f"agencies.{i}", errors)
             if found is not None:
                 agencies.append(found)
         if errors:
