@@ -93,13 +93,13 @@ def read_rows(data: bytes, filename: str = "") -> list[SheetRow]:
     try:
         fmt = sheets.detect_format(data, filename)
         raw: Iterator[tuple[int, list[Any]]] = (
-            sheets._xlsx_rows(data) if fmt == "xlsx" else sheets._csv_rows(data)
+            sheets.xlsx_rows(data) if fmt == "xlsx" else sheets.csv_rows(data)
         )
         header: list[str] | None = None
         rows: list[SheetRow] = []
         for number, values in raw:
             if header is None:
-                header = _header(values)
+                header = sheets.header_names(values, COLUMNS, REQUIRED)
                 continue
             if all(_text(v) == "" for v in values):
                 continue
@@ -115,26 +115,6 @@ def read_rows(data: bytes, filename: str = "") -> list[SheetRow]:
     if header is None:
         raise UnreadableFile(_("The file is empty: the first row must name the columns."))
     return rows
-
-
-def _header(values: list[Any]) -> list[str]:
-    names = [_text(v).lower() for v in values]
-    unknown = [n for n in names if n and n not in COLUMNS]
-    repeated = sorted({n for n in names if n and names.count(n) > 1})
-    missing = [c for c in COLUMNS if c in REQUIRED and c not in names]
-    if unknown or repeated or missing:
-        problems = []
-        if unknown:
-            problems.append(_("unknown columns %(names)s") % {"names": ", ".join(unknown)})
-        if repeated:
-            problems.append(_("repeated columns %(names)s") % {"names": ", ".join(repeated)})
-        if missing:
-            problems.append(_("missing columns %(names)s") % {"names": ", ".join(missing)})
-        raise UnreadableFile(
-            _("The first row must name the columns (%(columns)s): %(problems)s.")
-            % {"columns": ", ".join(COLUMNS), "problems": "; ".join(problems)}
-        )
-    return names
 
 
 def _text(value: Any) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -532,12 +532,12 @@ def read_catalogue(data: bytes, filename: str = "") -> Sheet:
     not UTF-8, has no header, or its header names unknown or repeated columns.
     """
     fmt = detect_format(data, filename)
-    raw = _xlsx_rows(data) if fmt == "xlsx" else _csv_rows(data)
+    raw = xlsx_rows(data) if fmt == "xlsx" else csv_rows(data)
     header: list[str] | None = None
     rows: list[SheetRow] = []
     for number, values in raw:
         if header is None:
-            header = _header(values)
+            header = header_names(values, HEADER, REQUIRED)
             continue
         if all(_text(v) == "" for v in values):
             continue
@@ -552,11 +552,13 @@ def read_catalogue(data: bytes, filename: str = "") -> Sheet:
     return Sheet(fmt, rows)
 
 
-def _header(values: list[Any]) -> list[str]:
+def header_names(values: list[Any], columns: Sequence[str], required: Collection[str]) -> list[str]:
+    """The first row's column names, lower case; refused (``UnreadableFile``) naming every
+    unknown, repeated or missing required column. Shared by the spreadsheet imports."""
     names = [_text(v).lower() for v in values]
-    unknown = [n for n in names if n and n not in HEADER]
+    unknown = [n for n in names if n and n not in columns]
     repeated = sorted({n for n in names if n and names.count(n) > 1})
-    missing = [c for c in HEADER if c in REQUIRED and c not in names]
+    missing = [c for c in columns if c in required and c not in names]
     if unknown or repeated or missing:
         problems = []
         if unknown:
@@ -567,12 +569,12 @@ def _header(values: list[Any]) -> list[str]:
             problems.append(_("missing columns %(names)s") % {"names": ", ".join(missing)})
         raise UnreadableFile(
             _("The first row must name the columns (%(columns)s): %(problems)s.")
-            % {"columns": ", ".join(HEADER), "problems": "; ".join(problems)}
+            % {"columns": ", ".join(columns), "problems": "; ".join(problems)}
         )
     return names
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
@@ -593,7 +595,7 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         book.close()
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         text = data.decode("utf-8-sig")  # with or without the byte-order mark Excel writes
     except UnicodeDecodeError:
